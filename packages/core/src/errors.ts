@@ -1,0 +1,47 @@
+/** Machine-readable codes carried by every {@link SwitchboardError}. */
+export type SwitchboardErrorCode =
+  | "EVENT_ALREADY_REGISTERED"
+  | "EVENT_ALIAS_TAKEN"
+  | "ROUTE_CONFIG"
+  | "NOT_AN_EVENT"
+  | "BUS_CLOSED"
+  | "TOOL_ERROR"
+  | "LLM_ERROR"
+  | "PROTOCOL_ERROR";
+
+/**
+ * Base class of the errors Switchboard throws on purpose; `code` is stable, the message is for people.
+ * @example
+ * try { registerEvent("user.transcription", MyEvent); } catch (e) { if (e instanceof SwitchboardError) console.log(e.code); }
+ */
+export class SwitchboardError extends Error {
+  readonly code: SwitchboardErrorCode;
+  constructor(code: SwitchboardErrorCode, message: string, options?: { cause?: unknown }) {
+    super(message, options);
+    this.name = "SwitchboardError";
+    this.code = code;
+  }
+}
+
+/**
+ * True for the errors that mean "this work was cancelled": a DOMException/Error named
+ * `AbortError`, the OpenAI SDK's `APIUserAbortError`, or anything whose cause is one.
+ * An abort is not a failure: callers end quietly on it.
+ * @example
+ * try { await fetch(url, { signal }); } catch (e) { if (!isAbortError(e)) throw e; }
+ */
+export function isAbortError(error: unknown): boolean {
+  for (let e: unknown = error, depth = 0; e !== undefined && e !== null && depth < 5; depth++) {
+    if (typeof e !== "object") return false;
+    const name = (e as { name?: unknown }).name;
+    if (name === "AbortError" || name === "APIUserAbortError") return true;
+    e = (e as { cause?: unknown }).cause;
+  }
+  return false;
+}
+
+/** Turns any thrown value into an `Error`, keeping the original as `cause` when it was not one. */
+export function toError(value: unknown): Error {
+  if (value instanceof Error) return value;
+  return new Error(typeof value === "string" ? value : "Non-error value thrown", { cause: value });
+}

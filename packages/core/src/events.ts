@@ -1,0 +1,251 @@
+import { randomUUID } from "node:crypto";
+import { registerEvent } from "./event-registry.js";
+
+/** The user started talking (voice activity began). Alias `user.started_speaking`. */
+export class UserStartedSpeaking {
+  declare private readonly brand: "UserStartedSpeaking";
+}
+/** The user stopped talking: usually the moment to answer. Alias `user.stopped_speaking`. */
+export class UserStoppedSpeaking {
+  declare private readonly brand: "UserStoppedSpeaking";
+}
+
+/**
+ * What the user said, as transcribed. Alias `user.transcription`.
+ * @example new UserTranscriptionReceived({ content: "What's the weather?" })
+ */
+export class UserTranscriptionReceived {
+  readonly content: string;
+  constructor(init: { content: string }) {
+    this.content = init.content;
+  }
+}
+
+/** Input the platform could not classify. Alias `user.unknown_input`. */
+export class UserUnknownInputReceived {
+  readonly inputData: unknown;
+  constructor(init: { inputData: unknown }) {
+    this.inputData = init.inputData;
+  }
+}
+
+/** The agent's audio started playing. Alias `agent.started_speaking`. */
+export class AgentStartedSpeaking {
+  declare private readonly brand: "AgentStartedSpeaking";
+}
+/** The agent's audio stopped playing. Alias `agent.stopped_speaking`. */
+export class AgentStoppedSpeaking {
+  declare private readonly brand: "AgentStoppedSpeaking";
+}
+
+/**
+ * What the platform actually spoke (may be a prefix of what was sent). Alias `agent.speech_sent`.
+ * @example new AgentSpeechSent({ content: "Hello, how" })
+ */
+export class AgentSpeechSent {
+  readonly content: string;
+  constructor(init: { content: string }) {
+    this.content = init.content;
+  }
+}
+
+/**
+ * A chunk of the agent's answer. Alias `agent.response`.
+ * @example new AgentResponse({ content: "Hi there." })
+ */
+export class AgentResponse {
+  readonly content: string;
+  readonly chunkType: string;
+  /** True on a history entry whose turn was cut off by the user. */
+  readonly interrupted: boolean | undefined;
+  constructor(init: { content: string; chunkType?: string; interrupted?: boolean }) {
+    this.content = init.content;
+    this.chunkType = init.chunkType ?? "text";
+    this.interrupted = init.interrupted;
+  }
+}
+
+/**
+ * The last thing a generation yields. Alias `agent.generation_complete`.
+ * @example new AgentGenerationComplete({ totalLength: 42, chunkCount: 5 })
+ */
+export class AgentGenerationComplete {
+  readonly totalLength: number | undefined;
+  readonly chunkCount: number | undefined;
+  readonly interrupted: boolean | undefined;
+  constructor(init: { totalLength?: number; chunkCount?: number; interrupted?: boolean } = {}) {
+    this.totalLength = init.totalLength;
+    this.chunkCount = init.chunkCount;
+    this.interrupted = init.interrupted;
+  }
+}
+
+/**
+ * Something went wrong in the agent; the session goes on. Alias `agent.error`.
+ * @example new AgentError({ error: "LLM unavailable", code: "LLM_ERROR" })
+ */
+export class AgentError {
+  readonly error: string;
+  readonly code: string | undefined;
+  constructor(init: { error: string | Error; code?: string }) {
+    this.error = typeof init.error === "string" ? init.error : init.error.message;
+    this.code = init.code;
+  }
+}
+
+/** Tool arguments as the model gave them, parsed. */
+export type ToolArgs = Record<string, unknown>;
+
+/**
+ * The model asked for a tool. Alias `tool.call`.
+ * @example new ToolCall({ toolName: "get_weather", toolArgs: { city: "Paris" } })
+ */
+export class ToolCall {
+  readonly toolName: string;
+  readonly toolArgs: ToolArgs;
+  readonly toolCallId: string;
+  /** The model's raw JSON arguments when they could not be parsed into `toolArgs`. */
+  readonly rawArguments: string | undefined;
+  constructor(init: { toolName: string; toolArgs?: ToolArgs; toolCallId?: string; rawArguments?: string }) {
+    this.toolName = init.toolName;
+    this.toolArgs = init.toolArgs ?? {};
+    this.toolCallId = init.toolCallId ?? `call_${randomUUID().replaceAll("-", "").slice(0, 24)}`;
+    this.rawArguments = init.rawArguments;
+  }
+}
+
+/**
+ * The outcome of a tool call: `result` or `error`. Alias `tool.result`.
+ * @example
+ * const r = new ToolResult({ toolName: "get_weather", toolArgs: {}, result: { tempC: 21 } });
+ * r.success; // true
+ * r.resultStr; // '{"tempC":21}'
+ */
+export class ToolResult {
+  readonly toolName: string;
+  readonly toolArgs: ToolArgs;
+  readonly result: unknown;
+  readonly error: string | undefined;
+  readonly toolCallId: string | undefined;
+  /** True when the tool was cut off (or abandoned) because its generation was interrupted. */
+  readonly interrupted: boolean | undefined;
+  constructor(init: {
+    toolName: string;
+    toolArgs?: ToolArgs;
+    result?: unknown;
+    error?: string;
+    toolCallId?: string;
+    interrupted?: boolean;
+  }) {
+    this.toolName = init.toolName;
+    this.toolArgs = init.toolArgs ?? {};
+    this.result = init.result;
+    this.error = init.error;
+    this.toolCallId = init.toolCallId;
+    this.interrupted = init.interrupted;
+  }
+
+  /** True when the tool returned without an error. */
+  get success(): boolean {
+    return this.error === undefined;
+  }
+
+  /** The result as the model should read it: strings as they are, anything else as JSON, errors prefixed. */
+  get resultStr(): string {
+    if (this.error !== undefined) return `Error: ${this.error}`;
+    if (typeof this.result === "string") return this.result;
+    if (this.result === undefined) return "";
+    return JSON.stringify(this.result) ?? String(this.result);
+  }
+}
+
+/** Hang up. Alias `call.end`. */
+export class EndCall {
+  declare private readonly brand: "EndCall";
+}
+
+/**
+ * Transfer the call to a phone number. Alias `call.transfer`.
+ * @example new TransferCall({ targetPhoneNumber: "+15551234567" })
+ */
+export class TransferCall {
+  readonly targetPhoneNumber: string;
+  readonly timeoutS: number;
+  constructor(init: { targetPhoneNumber: string; timeoutS?: number }) {
+    this.targetPhoneNumber = init.targetPhoneNumber;
+    this.timeoutS = init.timeoutS ?? 30;
+  }
+}
+
+/**
+ * Hand the conversation to another agent. Alias `agent.handoff`.
+ * @example new AgentHandoff({ targetAgent: "billing", reason: "payment question" })
+ */
+export class AgentHandoff {
+  readonly targetAgent: string;
+  readonly reason: string;
+  constructor(init: { targetAgent: string; reason?: string }) {
+    this.targetAgent = init.targetAgent;
+    this.reason = init.reason ?? "";
+  }
+}
+
+/**
+ * Make `agent` the node allowed to speak to the user. Alias `system.authorize`.
+ * @example new Authorize({ agent: "billing" })
+ */
+export class Authorize {
+  readonly agent: string;
+  constructor(init: { agent: string }) {
+    this.agent = init.agent;
+  }
+}
+
+/**
+ * A named number for the platform's metrics. Alias `log.metric`.
+ * @example new LogMetric({ name: "ttfc_ms", value: 312 })
+ */
+export class LogMetric {
+  readonly name: string;
+  readonly value: number | string;
+  constructor(init: { name: string; value: number | string }) {
+    this.name = init.name;
+    this.value = init.value;
+  }
+}
+
+/** A keypad button the user pressed. Alias `dtmf.input`. */
+export class DTMFInputEvent {
+  readonly button: string;
+  constructor(init: { button: string }) {
+    this.button = init.button;
+  }
+}
+
+/** A keypad tone the agent plays. Alias `dtmf.output`. */
+export class DTMFOutputEvent {
+  readonly button: string;
+  constructor(init: { button: string }) {
+    this.button = init.button;
+  }
+}
+
+registerEvent("user.started_speaking", UserStartedSpeaking);
+registerEvent("user.stopped_speaking", UserStoppedSpeaking);
+registerEvent("user.transcription", UserTranscriptionReceived);
+registerEvent("user.unknown_input", UserUnknownInputReceived);
+registerEvent("agent.started_speaking", AgentStartedSpeaking);
+registerEvent("agent.stopped_speaking", AgentStoppedSpeaking);
+registerEvent("agent.speech_sent", AgentSpeechSent);
+registerEvent("agent.response", AgentResponse);
+registerEvent("agent.generation_complete", AgentGenerationComplete);
+registerEvent("agent.error", AgentError);
+registerEvent("tool.call", ToolCall);
+registerEvent("tool.result", ToolResult);
+registerEvent("call.end", EndCall);
+registerEvent("call.transfer", TransferCall);
+registerEvent("agent.handoff", AgentHandoff);
+registerEvent("system.authorize", Authorize);
+registerEvent("log.metric", LogMetric);
+registerEvent("dtmf.input", DTMFInputEvent);
+registerEvent("dtmf.output", DTMFOutputEvent);

@@ -1,0 +1,113 @@
+import { randomUUID } from "node:crypto";
+import type { Message } from "../message.js";
+import type { RouteContext } from "../route-context.js";
+
+/** Returned by {@link Execution.race} when the execution was cancelled first. */
+export const CANCELLED: unique symbol = Symbol("cancelled");
+
+type ExecutionState = "running" | "cancelled" | "finished";
+
+/**
+ * One run of a route for one trigger message. It is the `ctx` handed to steps, owns the
+ * execution's AbortController (created only if a step reads `signal`) and the teardown
+ * callbacks of the resources its steps opened.
+ */
+export class Execution<E extends object = object> implements RouteContext<E> {
+  readonly generationId: string = randomUUID();
+  readonly message: Message<E>;
+  #state: ExecutionState = "running";
+  #controller: AbortController | undefined;
+  #wake: ((value: typeof CANCELLED) => void) | undefined;
+  #teardowns: (() => void)[] | undefined;
+  #finished: Promise<void> | undefined;
+  #resolveFinished: (() => void) | undefined;
+  #done = false;
+
+  constructor(message: Message<E>) {
+    this.message = message;
+  }
+
+  get signal(): AbortSignal {
+    if (this.#controller === undefined) {
+      this.#controller = new AbortController();
+      if (this.#state === "cancelled") this.#controller.abort();
+    }
+    return this.#controller.signal;
+  }
+
+  /** Settles (never rejects) once the execution has run to its end or finished tearing down. */
+  get finished(): Promise<void> {
+    if (this.#finished === undefined) {
+      this.#finished = this.#done
+        ? Promise.resolve()
+        : new Promise<void>((resolve) => (this.#resolveFinished = resolve));
+    }
+    return this.#finished;
+  }
+
+  get cancelled(): boolean {
+    return this.#state === "cancelled";
+  }
+
+  get running(): boolean {
+    return this.#state === "running";
+  }
+
+  /** Registers a teardown run once, on cancel or on finish, whichever comes first. */
+  onTeardown(fn: () => void): void {
+    (this.#teardowns ??= []).push(fn);
+  }
+
+  /** Cancels a running execution: aborts its signal and wakes whatever it is awaiting. */
+  cancel(): boolean {
+    if (this.#state !== "running") return false;
+    this.#state = "cancelled";
+    this.#controller?.abort();
+    const wake = this.#wake;
+    this.#wake = undefined;
+    wake?.(CANCELLED);
+    this.#runTeardowns();
+    return true;
+  }
+
+  /** Marks the end of the run (normal or after cancel); teardowns that have not run yet run now. */
+  finish(): void {
+    if (this.#state === "running") this.#state = "finished";
+    this.#done = true;
+    this.#runTeardowns();
+    this.#resolveFinished?.();
+  }
+
+  /**
+   * Awaits `promise` unless the execution is cancelled first. One slot, reused for every await,
+   * so a long stream never piles reactions onto a shared promise.
+   */
+  race<T>(promise: PromiseLike<T>): Promise<T | typeof CANCELLED> {
+    if (this.#state === "cancelled") {
+      Promise.resolve(promise).catch(ignore);
+      return Promise.resolve(CANCELLED);
+    }
+    return new Promise<T | typeof CANCELLED>((resolve, reject) => {
+      this.#wake = resolve;
+      promise.then(
+        (value) => {
+          if (this.#wake === resolve) this.#wake = undefined;
+          resolve(value);
+        },
+        (error: unknown) => {
+          if (this.#wake === resolve) this.#wake = undefined;
+          reject(error);
+        },
+      );
+    });
+  }
+
+  #runTeardowns(): void {
+    const teardowns = this.#teardowns;
+    if (teardowns === undefined) return;
+    this.#teardowns = undefined;
+    for (const fn of teardowns) fn();
+  }
+}
+
+function ignore(): void {}

@@ -1,0 +1,101 @@
+import { isObservable, type Observable } from "rxjs";
+import { isAbortError } from "../errors.js";
+import type { Logger } from "../logger.js";
+
+/**
+ * Line's input-routing shape: `get()` waits for the next piece of raw input, `mapToEvents`
+ * turns it into events.
+ */
+export interface LineStyleInput<D = unknown> {
+  get(): D | PromiseLike<D>;
+  mapToEvents(data: D): Iterable<object> | AsyncIterable<object>;
+}
+
+/** Everything `bridge.withInputRouting()` accepts. */
+export type InputSource = AsyncIterable<object> | Observable<object> | LineStyleInput<never>;
+
+/**
+ * Feeds `source` into `emit` until `signal` aborts or the source ends. Each emit is awaited, so a
+ * pull-based source is back-pressured by the bus.
+ */
+export async function runInput(
+  source: InputSource,
+  emit: (event: object) => void | PromiseLike<void>,
+  signal: AbortSignal,
+  log: Logger,
+): Promise<void> {
+  try {
+    if (isObservable(source)) {
+      await new Promise<void>((resolve, reject) => {
+        const subscription = source.subscribe({
+          next: (event) => void emit(event),
+          error: reject,
+          complete: resolve,
+        });
+        signal.addEventListener(
+          "abort",
+          () => {
+            subscription.unsubscribe();
+            resolve();
+          },
+          { once: true },
+        );
+      });
+    } else if (Symbol.asyncIterator in source) {
+      await pump(source[Symbol.asyncIterator](), emit, signal);
+    } else {
+      const input = source as LineStyleInput<unknown>;
+      while (!signal.aborted) {
+        const data = await abortable(Promise.resolve(input.get()), signal);
+        if (data === ABORTED) return;
+        const events = input.mapToEvents(data);
+        if (Symbol.asyncIterator in events) await pump(events[Symbol.asyncIterator](), emit, signal);
+        else for (const event of events) await emit(event);
+      }
+    }
+  } catch (error) {
+    if (signal.aborted && isAbortError(error)) return;
+    log.error({ err: error }, "input routing failed");
+  }
+}
+
+const ABORTED: unique symbol = Symbol("aborted");
+
+function abortable<T>(promise: Promise<T>, signal: AbortSignal): Promise<T | typeof ABORTED> {
+  if (signal.aborted) return Promise.resolve(ABORTED);
+  return new Promise((resolve, reject) => {
+    const onAbort = () => resolve(ABORTED);
+    signal.addEventListener("abort", onAbort, { once: true });
+    promise.then(
+      (value) => {
+        signal.removeEventListener("abort", onAbort);
+        resolve(value);
+      },
+      (error: unknown) => {
+        signal.removeEventListener("abort", onAbort);
+        reject(error);
+      },
+    );
+  });
+}
+
+async function pump(
+  iterator: AsyncIterator<object>,
+  emit: (event: object) => void | PromiseLike<void>,
+  signal: AbortSignal,
+): Promise<void> {
+  let exhausted = false;
+  try {
+    for (;;) {
+      const step = await abortable(iterator.next(), signal);
+      if (step === ABORTED) return;
+      if (step.done === true) {
+        exhausted = true;
+        return;
+      }
+      await emit(step.value);
+    }
+  } finally {
+    if (!exhausted) void Promise.resolve(iterator.return?.()).catch(() => undefined);
+  }
+}
