@@ -1,0 +1,2 @@
+export * from "./fake-openai/index.js";
+export * from "./harness-client/index.js";
