@@ -1,1 +1,4 @@
-export {};
+export { Node, type NodeOptions } from "./node.js";
+export { ReasoningNode, type ReasoningNodeOptions } from "./reasoning-node.js";
+export { ConversationContext, type ConversationContextInit } from "./conversation-context.js";
+export { GENERATION_METRICS, type GenerationMetrics } from "./generation-metrics.js";

@@ -1,0 +1,13 @@
+/** How a bridge hands its node a way to broadcast outside any route (metrics, background results). */
+export const attachNode = Symbol("attachNode");
+
+export type NodePublisher = (event: object) => void;
+
+/** Implemented by `Node`; the bridge calls it when it is registered on a bus. */
+export interface BusAwareNode {
+  [attachNode](publish: NodePublisher): void;
+}
+
+export function isBusAwareNode(value: unknown): value is BusAwareNode {
+  return typeof value === "object" && value !== null && attachNode in value;
+}

@@ -1,0 +1,300 @@
+import { firstValueFrom, filter, take, toArray } from "rxjs";
+import { describe, expect, it } from "vitest";
+import { Bridge } from "../bridge.js";
+import { Bus } from "../bus.js";
+import {
+  AgentGenerationComplete,
+  AgentResponse,
+  AgentSpeechSent,
+  LogMetric,
+  ToolCall,
+  ToolResult,
+  UserStartedSpeaking,
+  UserStoppedSpeaking,
+  UserTranscriptionReceived,
+} from "../events.js";
+import { Message } from "../message.js";
+import type { ConversationContext } from "./conversation-context.js";
+import { GENERATION_METRICS } from "./generation-metrics.js";
+import { ReasoningNode } from "./reasoning-node.js";
+
+/** A promise the test resolves when it chooses. */
+function gate<T = void>() {
+  let open!: (value: T) => void;
+  const promise = new Promise<T>((resolve) => (open = resolve));
+  return { promise, open };
+}
+
+class ScriptNode extends ReasoningNode {
+  constructor(
+    private readonly script: (context: ConversationContext) => AsyncIterable<object | string>,
+  ) {
+    super({ systemPrompt: "test", nodeId: "agent" });
+  }
+  protected override processContext(context: ConversationContext): AsyncIterable<object | string> {
+    return this.script(context);
+  }
+}
+
+async function collect(iterable: AsyncIterable<object>): Promise<object[]> {
+  const out: object[] = [];
+  for await (const item of iterable) out.push(item);
+  return out;
+}
+
+function setup(node: ReasoningNode) {
+  const bus = new Bus();
+  const agent = new Bridge(node);
+  agent.conversation(node);
+  const user = new Bridge("user");
+  const heard: AgentResponse[] = [];
+  user.on(AgentResponse).map((m) => heard.push(m.event));
+  bus.registerBridge("agent", agent).registerBridge("user", user);
+  const say = (event: object) => bus.broadcast(new Message({ source: "user", event }));
+  return { bus, heard, say };
+}
+
+describe("ReasoningNode", () => {
+  describe("#generate", () => {
+    it("turns strings into AgentResponse and ends with AgentGenerationComplete", async () => {
+      const node = new ScriptNode(async function* () {
+        yield "Hello";
+        yield new AgentResponse({ content: ", world." });
+      });
+      const out = await collect(node.generate());
+      expect(out.map((e) => e.constructor)).toEqual([
+        AgentResponse,
+        AgentResponse,
+        AgentGenerationComplete,
+      ]);
+      const done = out[2] as AgentGenerationComplete;
+      expect(done).toMatchObject({ totalLength: 13, chunkCount: 2, interrupted: false });
+    });
+
+    it("never yields empty or whitespace-only chunks, and keeps their whitespace for the next chunk", async () => {
+      const node = new ScriptNode(async function* () {
+        yield "One";
+        yield "";
+        yield " ";
+        yield "\n";
+        yield "two";
+        yield "  ";
+      });
+      const out = (await collect(node.generate())).filter((e) => e instanceof AgentResponse);
+      expect(out.map((e) => e.content)).toEqual(["One", " \ntwo"]);
+    });
+
+    it("records delivered events in the history but not the completion", async () => {
+      const node = new ScriptNode(async function* () {
+        yield "Hi ";
+        yield "there.";
+      });
+      node.addEvent(new UserTranscriptionReceived({ content: "hello" }));
+      await collect(node.generate());
+      expect(node.conversationEvents).toEqual([
+        new UserTranscriptionReceived({ content: "hello" }),
+        new AgentResponse({ content: "Hi there." }),
+      ]);
+    });
+
+    it("gives processContext a live view of the history", async () => {
+      const seen: number[] = [];
+      const node = new ScriptNode(async function* (context) {
+        seen.push(context.events.length);
+        yield new ToolCall({ toolName: "lookup", toolCallId: "c1" });
+        seen.push(context.events.length);
+        yield new ToolResult({ toolName: "lookup", toolCallId: "c1", result: 1 });
+        seen.push(context.events.length);
+      });
+      await collect(node.generate());
+      expect(seen).toEqual([0, 1, 2]);
+    });
+
+    it("works unbound, with a message and no ctx", async () => {
+      const node = new ScriptNode(async function* () {
+        yield "ok";
+      });
+      const { generate, addEvent, clearContext } = node;
+      addEvent(new UserTranscriptionReceived({ content: "x" }));
+      const out = await collect(
+        generate(new Message({ source: "user", event: new UserStoppedSpeaking() })),
+      );
+      expect(out).toHaveLength(2);
+      expect(clearContext()).toHaveLength(2);
+      expect(node.conversationEvents).toEqual([]);
+    });
+  });
+
+  describe("#addEvent", () => {
+    it("merges consecutive agent responses and consecutive transcriptions", () => {
+      const node = new ScriptNode(async function* () {});
+      node.addEvent(
+        new Message({
+          source: "user",
+          event: new UserTranscriptionReceived({ content: "I want" }),
+        }),
+      );
+      node.addEvent(new UserTranscriptionReceived({ content: "a pizza" }));
+      node.addEvent(new AgentResponse({ content: "Sure, " }));
+      node.addEvent(new AgentResponse({ content: "which size?" }));
+      node.addEvent(new UserTranscriptionReceived({ content: "Large" }));
+      expect(node.conversationEvents).toEqual([
+        new UserTranscriptionReceived({ content: "I want a pizza" }),
+        new AgentResponse({ content: "Sure, which size?" }),
+        new UserTranscriptionReceived({ content: "Large" }),
+      ]);
+    });
+
+    it("trims the last agent turn to what the platform reports as spoken", () => {
+      const node = new ScriptNode(async function* () {});
+      node.addEvent(new AgentResponse({ content: "The total is forty dollars. Shall I book it?" }));
+      node.addEvent(new AgentSpeechSent({ content: "The total is forty dollars." }));
+      expect(node.conversationEvents).toEqual([
+        new AgentResponse({ content: "The total is forty dollars.", interrupted: true }),
+      ]);
+      node.addEvent(new AgentSpeechSent({ content: "The total is forty dollars." }));
+      expect(node.conversationEvents).toHaveLength(1);
+    });
+  });
+
+  describe("when interrupted", () => {
+    it("keeps only what was delivered before the interrupt, marked interrupted", async () => {
+      const release = gate();
+      let closed = false;
+      const node = new ScriptNode(async function* (context) {
+        try {
+          yield "First sentence. ";
+          yield "Second sentence. ";
+          await release.promise; // ignores the signal on purpose
+          yield "Never heard.";
+        } finally {
+          closed = context.signal.aborted;
+        }
+      });
+      const { bus, heard, say } = setup(node);
+      node.addEvent(new UserTranscriptionReceived({ content: "Tell me" }));
+      const secondHeard = firstValueFrom(
+        bus.messages$.pipe(
+          filter((m) => m.event instanceof AgentResponse),
+          take(2),
+          toArray(),
+        ),
+      );
+      await say(new UserStoppedSpeaking());
+      await secondHeard;
+      await say(new UserStartedSpeaking());
+      release.open();
+      await bus.cleanup();
+
+      expect(heard.map((e) => e.content)).toEqual(["First sentence. ", "Second sentence. "]);
+      expect(closed).toBe(true);
+      expect(node.conversationEvents).toEqual([
+        new UserTranscriptionReceived({ content: "Tell me" }),
+        new AgentResponse({ content: "First sentence. Second sentence. ", interrupted: true }),
+      ]);
+    });
+
+    it("closes every tool call left without a result, and a late result replaces the placeholder", async () => {
+      const toolStarted = gate();
+      const node = new ScriptNode(async function* (context) {
+        yield "Let me check.";
+        yield new ToolCall({
+          toolName: "get_weather",
+          toolArgs: { city: "Paris" },
+          toolCallId: "call_1",
+        });
+        toolStarted.open();
+        await new Promise((_, reject) =>
+          context.signal.addEventListener("abort", () => reject(context.signal.reason as Error)),
+        );
+      });
+      const { bus, say } = setup(node);
+      await say(new UserStoppedSpeaking());
+      await toolStarted.promise;
+      await say(new UserStartedSpeaking());
+      await bus.cleanup();
+
+      expect(node.conversationEvents).toEqual([
+        new AgentResponse({ content: "Let me check.", interrupted: true }),
+        new ToolCall({
+          toolName: "get_weather",
+          toolArgs: { city: "Paris" },
+          toolCallId: "call_1",
+        }),
+        new ToolResult({
+          toolName: "get_weather",
+          toolArgs: { city: "Paris" },
+          toolCallId: "call_1",
+          error: "interrupted by the user before the tool finished",
+          interrupted: true,
+        }),
+      ]);
+
+      const late = new ToolResult({
+        toolName: "get_weather",
+        toolCallId: "call_1",
+        result: { tempC: 21 },
+      });
+      node.addEvent(late);
+      expect(node.conversationEvents).toHaveLength(3);
+      expect(node.conversationEvents[2]).toBe(late);
+    });
+  });
+
+  describe("metrics", () => {
+    it("publishes per-generation metrics for completed and interrupted generations", async () => {
+      const stuck = gate();
+      let calls = 0;
+      const node = new ScriptNode(async function* () {
+        calls++;
+        yield "chunk";
+        if (calls === 2) await stuck.promise;
+      });
+      const { bus, say } = setup(node);
+      const metrics: LogMetric[] = [];
+      bus.messages$.pipe(filter((m) => m.event instanceof LogMetric)).subscribe((m) => {
+        expect(m.source).toBe("agent");
+        metrics.push(m.event as LogMetric);
+      });
+      const firstDone = firstValueFrom(
+        bus.messages$.pipe(
+          filter(
+            (m) => m.event instanceof LogMetric && m.event.name === GENERATION_METRICS.interrupted,
+          ),
+        ),
+      );
+      await say(new UserStoppedSpeaking());
+      await firstDone;
+      const chunk = firstValueFrom(
+        bus.messages$.pipe(filter((m) => m.event instanceof AgentResponse)),
+      );
+      await say(new UserStoppedSpeaking());
+      await chunk;
+      const interruptedMetric = firstValueFrom(
+        bus.messages$.pipe(
+          filter(
+            (m) =>
+              m.event instanceof LogMetric &&
+              m.event.name === GENERATION_METRICS.interrupted &&
+              m.event.value === 1,
+          ),
+        ),
+      );
+      await say(new UserStartedSpeaking());
+      stuck.open();
+      await interruptedMetric;
+      await bus.cleanup();
+
+      const interruptedFlags = metrics
+        .filter((m) => m.name === GENERATION_METRICS.interrupted)
+        .map((m) => m.value);
+      expect(interruptedFlags).toEqual([0, 1]);
+      const ttfc = metrics.filter((m) => m.name === GENERATION_METRICS.ttfcMs);
+      expect(ttfc).toHaveLength(2);
+      for (const m of ttfc) expect(m.value).toBeGreaterThanOrEqual(0);
+      expect(
+        metrics.filter((m) => m.name === GENERATION_METRICS.chunkCount).map((m) => m.value),
+      ).toEqual([1, 1]);
+    });
+  });
+});
