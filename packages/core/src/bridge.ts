@@ -13,6 +13,7 @@ import {
 import { compileSelector, type EventSelector, type Where } from "./internal/event-selector.js";
 import type { Execution } from "./internal/execution.js";
 import { runInput, type InputSource } from "./internal/input-routing.js";
+import { attachNode, isBusAwareNode } from "./internal/node-link.js";
 import { Route, type RouteHost, type RouteStats } from "./internal/route.js";
 import type { Logger } from "./logger.js";
 import { Message } from "./message.js";
@@ -210,6 +211,9 @@ export class Bridge {
     }
     this.#bus = link;
     this.#log = link.log;
+    if (isBusAwareNode(this.node)) {
+      this.node[attachNode]((event) => void link.publish(undefined, new Message({ source: this.nodeId, event })));
+    }
   }
 
   /** @internal Runs the triggers of a message, in delivery order. */
