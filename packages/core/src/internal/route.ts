@@ -60,12 +60,16 @@ export class Route {
   constructor(
     host: RouteHost,
     matcher: EventMatcher,
-    options: { source?: string | readonly string[] | undefined; filter?: ((message: Message) => unknown) | undefined },
+    options: {
+      source?: string | readonly string[] | undefined;
+      filter?: ((message: Message) => unknown) | undefined;
+    },
   ) {
     this.#host = host;
     this.#matcher = matcher;
     const source = options.source;
-    this.#sources = source === undefined ? undefined : new Set(typeof source === "string" ? [source] : source);
+    this.#sources =
+      source === undefined ? undefined : new Set(typeof source === "string" ? [source] : source);
     this.#filter = options.filter;
   }
 
@@ -74,13 +78,17 @@ export class Route {
   }
 
   get stats(): RouteStats {
-    return { active: this.#active.size, tearingDown: this.#tearingDown.size, waiting: this.#waiting.length };
+    return {
+      active: this.#active.size,
+      tearingDown: this.#tearingDown.size,
+      waiting: this.#waiting.length,
+    };
   }
 
   /** A message was delivered to the bridge: start (or queue) an execution if it matches. */
   trigger(message: Message, seq: number): void {
-    if (!this.#matcher.matches(message.event)) return;
     if (this.#sources !== undefined && !this.#sources.has(message.source)) return;
+    if (!this.#matches(message)) return;
     if (this.#suspended || seq < this.#fencedBefore) return;
     if (this.#filter !== undefined && !this.#guard(message, () => this.#filter?.(message))) return;
     if (this.#gate !== undefined) {
@@ -109,7 +117,11 @@ export class Route {
   control(message: Message, seq: number): void {
     for (const rule of this.controls) {
       if (!rule.matcher.matches(message.event)) continue;
-      if (rule.filter !== undefined && !this.#guard(message, () => rule.filter?.(message as Message<never>))) continue;
+      if (
+        rule.filter !== undefined &&
+        !this.#guard(message, () => rule.filter?.(message as Message<never>))
+      )
+        continue;
       switch (rule.kind) {
         case "interrupt":
           this.#fencedBefore = seq;
@@ -131,7 +143,9 @@ export class Route {
   /** Cancels everything this route runs or holds; resolves when all of it has torn down. */
   async stop(): Promise<void> {
     this.#waiting = [];
-    const finishing = [...this.#active, ...this.#tearingDown].map((execution) => execution.finished);
+    const finishing = [...this.#active, ...this.#tearingDown].map(
+      (execution) => execution.finished,
+    );
     this.#cancelRunning();
     await Promise.all(finishing);
     await this.#gate;
@@ -209,7 +223,8 @@ export class Route {
   async #run(execution: Execution): Promise<void> {
     try {
       let sink: Sink = terminalSink;
-      for (let i = this.steps.length - 1; i >= 0; i--) sink = this.steps[i]!.connect(execution, sink);
+      for (let i = this.steps.length - 1; i >= 0; i--)
+        sink = this.steps[i]!.connect(execution, sink);
       const pushed = sink.push(execution.message);
       if (pushed !== undefined) await pushed;
       if (!execution.cancelled) {
@@ -218,7 +233,10 @@ export class Route {
       }
     } catch (error) {
       if (execution.cancelled && isAbortError(error)) {
-        this.#host.log.debug({ route: this.description, generationId: execution.generationId }, "execution aborted");
+        this.#host.log.debug(
+          { route: this.description, generationId: execution.generationId },
+          "execution aborted",
+        );
       } else {
         this.#host.reportError(this, execution.message, error);
       }
@@ -237,6 +255,16 @@ export class Route {
       await handler(message as Message<never>);
     } catch (error) {
       this.#host.reportError(this, message, error);
+    }
+  }
+
+  /** The selector and its `where` clause; a throwing `where` predicate counts as "no" and is reported. */
+  #matches(message: Message): boolean {
+    try {
+      return this.#matcher.matches(message.event);
+    } catch (error) {
+      this.#host.reportError(this, message, error);
+      return false;
     }
   }
 
