@@ -75,7 +75,7 @@ export class Bus {
   #head = 0;
   #draining = false;
   #seq = 0;
-  #waiters: (() => void)[] = [];
+  #waiters: Pending[] = [];
   #state: BusState = "idle";
   #closed: Promise<void> | undefined;
   readonly #link: BusLink;
@@ -85,13 +85,11 @@ export class Bus {
     this.#maxQueueSize = options.maxQueueSize ?? 10_000;
     this.messages$ = this.#messages.asObservable();
     this.errors$ = this.#errors.asObservable();
-    const bus = this;
     this.#link = {
       log: this.log,
       publish: (owner, message) => this.#publish(message, owner),
-      reportError(failure) {
-        bus.#reportError(failure);
-      },
+      reportError: (failure) =>
+        this.#reportError(failure, this.log.child({ bridge: failure.bridge })),
     };
   }
 
@@ -100,9 +98,15 @@ export class Bus {
    * @example bus.registerBridge("agent", new Bridge(node))
    */
   registerBridge(name: string, bridge: Bridge): this {
-    if (this.#names.has(name)) throw new SwitchboardError("ROUTE_CONFIG", `a bridge named "${name}" is already registered`);
+    if (this.#names.has(name))
+      throw new SwitchboardError("ROUTE_CONFIG", `a bridge named "${name}" is already registered`);
     this.#names.add(name);
-    bridge[attachToBus]({ ...this.#link, log: this.log.child({ bridge: name }) });
+    const log = this.log.child({ bridge: name });
+    bridge[attachToBus]({
+      ...this.#link,
+      log,
+      reportError: (failure) => this.#reportError(failure, log),
+    });
     this.#bridges.push(bridge);
     if (this.#state === "started") bridge[startBridge]();
     return this;
@@ -152,19 +156,18 @@ export class Bus {
   #publish(message: Message, owner: Execution | undefined): Promise<void> | undefined {
     if (this.#state === "closing" || this.#state === "closed") return undefined;
     if (owner?.cancelled === true) return undefined;
-    if (this.#queue.length - this.#head >= this.#maxQueueSize) {
-      return new Promise<void>((resolve) => {
-        this.#waiters.push(() => {
-          const delivered = this.#publish(message, owner);
-          if (delivered === undefined) resolve();
-          else void delivered.then(resolve);
-        });
-      });
-    }
+    // The sequence number is taken now, so a message held by back-pressure keeps its place.
     const seq = ++this.#seq;
-    // Control events act now, ahead of anything still queued.
+    // Control events act now, ahead of anything still queued or held by back-pressure.
     for (const bridge of this.#bridges) bridge[applyControls](message, seq);
     const pending: Pending = { message, seq, owner, resolve: undefined };
+    // Back-pressure; a message never overtakes one that is already waiting for room.
+    if (this.#queue.length - this.#head >= this.#maxQueueSize || this.#waiters.length > 0) {
+      return new Promise<void>((resolve) => {
+        pending.resolve = resolve;
+        this.#waiters.push(pending);
+      });
+    }
     this.#queue.push(pending);
     if (this.#draining) return new Promise<void>((resolve) => (pending.resolve = resolve));
     this.#drain();
@@ -180,7 +183,7 @@ export class Bus {
         this.#deliver(pending);
         pending.resolve?.();
         while (this.#waiters.length > 0 && this.#queue.length - this.#head < this.#maxQueueSize) {
-          this.#waiters.shift()?.();
+          this.#queue.push(this.#waiters.shift()!);
         }
       }
     } finally {
@@ -191,17 +194,22 @@ export class Bus {
   }
 
   #deliver(pending: Pending): void {
+    if (this.#state === "closed") return;
+    const { message, seq, owner } = pending;
     // Stale: produced by an execution cancelled while this message waited in the queue.
-    if (pending.owner?.cancelled === true || this.#state === "closed") return;
-    const { message, seq } = pending;
+    if (owner?.cancelled === true) return;
     this.#messages.next(message);
-    for (const bridge of this.#bridges) bridge[deliverMessage](message, seq);
+    for (const bridge of this.#bridges) {
+      // A bridge earlier in this loop may have broadcast an interrupt that cancelled the producer.
+      if (owner?.cancelled === true) return;
+      bridge[deliverMessage](message, seq);
+    }
   }
 
-  #reportError(failure: RouteFailure): void {
+  #reportError(failure: RouteFailure, log: Logger): void {
     const error = toError(failure.error);
-    this.log.error(
-      { err: error, bridge: failure.bridge, route: failure.route, event: describeEvent(failure.message) },
+    log.error(
+      { err: error, route: failure.route, event: describeEvent(failure.message) },
       "route failed",
     );
     this.#errors.next(failure);
@@ -210,7 +218,7 @@ export class Bus {
   async #close(): Promise<void> {
     this.#state = "closing";
     await Promise.all(this.#bridges.map((bridge) => bridge[stopBridge]()));
-    for (const waiter of this.#waiters.splice(0)) waiter();
+    for (const waiter of this.#waiters.splice(0)) waiter.resolve?.();
     this.#state = "closed";
     this.#messages.complete();
     this.#errors.complete();
