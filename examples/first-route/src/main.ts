@@ -1,0 +1,3 @@
+import { runFirstRoute } from "./first-route.js";
+
+for (const line of await runFirstRoute()) console.log(line);
