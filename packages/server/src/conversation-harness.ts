@@ -1,0 +1,278 @@
+import { randomUUID } from "node:crypto";
+import { createLogger, type Logger } from "@switchboard/core";
+import type { RawData, WebSocket } from "ws";
+import { parseInputFrame, type OutputFrame } from "./frames.js";
+import { InputQueue } from "./internal/input-queue.js";
+import { TokenBucket } from "./internal/token-bucket.js";
+
+/** Close codes the harness uses (RFC 6455). */
+export const CloseCode = {
+  /** The call ended (`end_call`, transfer done, or the session was closed on purpose). */
+  normal: 1000,
+  /** The server is shutting down. */
+  goingAway: 1001,
+  /** The client broke a limit: it reads output too slowly or floods input faster than it is handled. */
+  policyViolation: 1008,
+  /** A frame was larger than `maxFrameBytes`. */
+  messageTooBig: 1009,
+  /** The agent failed to set the session up. */
+  internalError: 1011,
+} as const;
+
+/** Options of {@link ConversationHarness}. */
+export interface ConversationHarnessOptions {
+  /** Largest input frame accepted; a larger one closes the socket with 1009. Default 1 MiB. */
+  maxFrameBytes?: number;
+  /**
+   * Output bytes that may wait unsent for a slow client; past this the session is closed with
+   * 1008 and nothing more is buffered. Default 8 MiB.
+   */
+  maxBufferedBytes?: number;
+  /**
+   * Input events that may wait for the bus. At this mark the socket stops reading (TCP
+   * back-pressure) until the bus catches up; at four times it (a client that keeps writing into
+   * already-read buffers) the session is closed with 1008. Default 256.
+   */
+  maxQueuedFrames?: number;
+  /**
+   * Input frames accepted per second (a token bucket with this burst). Frames over the rate are
+   * dropped and the client gets one `error` frame per second saying how many. Default 200.
+   */
+  maxFramesPerSecond?: number;
+  /** How long `close()` waits for the client's close handshake before dropping the connection. Default 5 s. */
+  closeTimeoutMs?: number;
+  /** A pino-compatible logger; default: pino at `LOG_LEVEL`. */
+  logger?: Logger;
+  /** Id for logs. Default: a random UUID. */
+  sessionId?: string;
+  /** The rate limiter's clock in ms. Default `performance.now`; tests pass their own. */
+  now?: () => number;
+}
+
+/** How the WebSocket closed. */
+export interface CloseInfo {
+  code: number;
+  reason: string;
+}
+
+/** How the session ended: the close code and reason, and which side started the close. */
+export interface EndInfo extends CloseInfo {
+  by: "client" | "server";
+}
+
+/** Counters of one session. */
+export interface HarnessStats {
+  /** Input frames received (valid or not). */
+  framesIn: number;
+  /** Input frames turned into events. */
+  eventsIn: number;
+  /** Input frames answered with an `error` frame or dropped over the rate limit. */
+  rejected: number;
+  /** Output frames handed to the socket. */
+  framesOut: number;
+  /** Output frames not sent because the session was closing or closed. */
+  droppedOut: number;
+}
+
+type HarnessState = "open" | "closing" | "closed";
+
+/**
+ * One WebSocket session of the wire protocol: validates input frames into events (for
+ * `bridge.withInputRouting(harness.events)`) and sends output frames in the order they are given.
+ * Bad input gets an `error` frame and the session goes on.
+ * @example
+ * wss.on("connection", (ws) => {
+ *   const harness = new ConversationHarness(ws);
+ *   const userBridge = new Bridge("user").withInputRouting(harness.events);
+ *   harness.send({ type: "message", content: "Hello!" });
+ * });
+ */
+export class ConversationHarness {
+  /** The user's input as events, in arrival order. One consumer (the user bridge); ends when the socket closes. */
+  readonly events: AsyncIterable<object>;
+  /** Resolves once the socket has closed, from either side. */
+  readonly closed: Promise<CloseInfo>;
+  /**
+   * Resolves as soon as the session is over: the client closed, or the harness started closing
+   * (a limit was broken, or `close()` was called) — before a slow client has read its close frame.
+   */
+  readonly ended: Promise<EndInfo>;
+  readonly sessionId: string;
+  readonly log: Logger;
+  readonly stats: HarnessStats = { framesIn: 0, eventsIn: 0, rejected: 0, framesOut: 0, droppedOut: 0 };
+  readonly #ws: WebSocket;
+  readonly #queue: InputQueue<object>;
+  readonly #maxFrameBytes: number;
+  readonly #maxBufferedBytes: number;
+  readonly #maxQueuedFrames: number;
+  readonly #rate: TokenBucket;
+  readonly #maxFramesPerSecond: number;
+  readonly #closeTimeoutMs: number;
+  #state: HarnessState = "open";
+  #droppedOverRate = 0;
+  #lastRateError = -Infinity;
+  #closeTimer: NodeJS.Timeout | undefined;
+  #resolveClosed!: (info: CloseInfo) => void;
+  #resolveEnded!: (info: EndInfo) => void;
+  readonly #now: () => number;
+
+  constructor(ws: WebSocket, options: ConversationHarnessOptions = {}) {
+    this.#ws = ws;
+    this.sessionId = options.sessionId ?? randomUUID();
+    this.log = (options.logger ?? createLogger()).child({ session: this.sessionId });
+    this.#maxFrameBytes = options.maxFrameBytes ?? 1024 * 1024;
+    this.#maxBufferedBytes = options.maxBufferedBytes ?? 8 * 1024 * 1024;
+    this.#maxQueuedFrames = options.maxQueuedFrames ?? 256;
+    this.#maxFramesPerSecond = options.maxFramesPerSecond ?? 200;
+    this.#now = options.now ?? (() => performance.now());
+    this.#rate = new TokenBucket(this.#maxFramesPerSecond, 1000, this.#now);
+    this.#closeTimeoutMs = options.closeTimeoutMs ?? 5000;
+    this.#queue = new InputQueue((size) => {
+      if (size < this.#maxQueuedFrames / 2 && this.#ws.isPaused && this.#state === "open") this.#ws.resume();
+    });
+    this.events = this.#queue;
+    this.closed = new Promise((resolve) => (this.#resolveClosed = resolve));
+    this.ended = new Promise((resolve) => (this.#resolveEnded = resolve));
+
+    ws.on("message", (data, isBinary) => this.#onFrame(data, isBinary));
+    // ws emits `error` for protocol violations (including maxPayload, which it closes with 1009);
+    // without a listener that would crash the process.
+    ws.on("error", (error) => this.log.warn({ err: error }, "websocket error"));
+    ws.on("close", (code, reason) => this.#onClose(code, reason.toString()));
+    if (ws.readyState === ws.CLOSED) this.#onClose(1006, "");
+  }
+
+  /** `"open"`, `"closing"` (close sent, waiting for the client) or `"closed"`. */
+  get state(): HarnessState {
+    return this.#state;
+  }
+
+  /** Bytes handed to the socket that the client has not read yet. */
+  get bufferedAmount(): number {
+    return this.#ws.bufferedAmount;
+  }
+
+  /**
+   * Sends one output frame. Returns false (and sends nothing) once the session is closing. A client
+   * that leaves more than `maxBufferedBytes` unread is closed with 1008.
+   * @example harness.send({ type: "message", content: "Hi!" })
+   */
+  send(frame: OutputFrame): boolean {
+    if (this.#state !== "open" || this.#ws.readyState !== this.#ws.OPEN) {
+      this.stats.droppedOut++;
+      return false;
+    }
+    this.#ws.send(JSON.stringify(frame));
+    this.stats.framesOut++;
+    const buffered = this.#ws.bufferedAmount;
+    if (buffered > this.#maxBufferedBytes) {
+      this.log.warn({ buffered, limit: this.#maxBufferedBytes }, "client too slow, closing");
+      void this.close(CloseCode.policyViolation, `client too slow: over ${this.#maxBufferedBytes} bytes of output unread`);
+    }
+    return true;
+  }
+
+  /** Sends an `error` frame. */
+  sendError(content: string): boolean {
+    return this.send({ type: "error", content });
+  }
+
+  /**
+   * Closes the session (idempotent): stops reading input, sends the close frame after any queued
+   * output, and resolves once the socket has closed — or drops the connection after `closeTimeoutMs`.
+   * @example await harness.close(1000, "call ended")
+   */
+  close(code: number = CloseCode.normal, reason = "session ended"): Promise<CloseInfo> {
+    if (this.#state === "open") {
+      this.#state = "closing";
+      this.#queue.end();
+      const short = truncateReason(reason);
+      this.#resolveEnded({ code, reason: short, by: "server" });
+      this.#ws.close(code, short);
+      this.#closeTimer = setTimeout(() => this.#ws.terminate(), this.#closeTimeoutMs);
+    }
+    return this.closed;
+  }
+
+  #onFrame(data: RawData, isBinary: boolean): void {
+    if (this.#state !== "open") return;
+    this.stats.framesIn++;
+    if (!this.#rate.take()) {
+      this.#rejectOverRate();
+      return;
+    }
+    const size = byteLength(data);
+    if (size > this.#maxFrameBytes) {
+      this.stats.rejected++;
+      void this.close(CloseCode.messageTooBig, `frame of ${size} bytes exceeds the ${this.#maxFrameBytes}-byte limit`);
+      return;
+    }
+    if (isBinary) {
+      this.#reject("binary frames are not supported; send JSON text frames");
+      return;
+    }
+    const parsed = parseInputFrame(toText(data));
+    if (!parsed.ok) {
+      this.#reject(parsed.error);
+      return;
+    }
+    this.stats.eventsIn++;
+    this.#queue.push(parsed.event);
+    const queued = this.#queue.size;
+    if (queued >= this.#maxQueuedFrames * 4) {
+      this.log.warn({ queued }, "input flood, closing");
+      void this.close(CloseCode.policyViolation, `too many frames: over ${queued} waiting to be handled`);
+    } else if (queued >= this.#maxQueuedFrames && !this.#ws.isPaused) {
+      this.log.debug({ queued }, "input paused");
+      this.#ws.pause();
+    }
+  }
+
+  #reject(problem: string): void {
+    this.stats.rejected++;
+    this.log.debug({ problem }, "bad input frame");
+    this.sendError(problem);
+  }
+
+  #rejectOverRate(): void {
+    this.stats.rejected++;
+    this.#droppedOverRate++;
+    const now = this.#now();
+    if (now - this.#lastRateError < 1000) return;
+    this.#lastRateError = now;
+    this.log.warn({ dropped: this.#droppedOverRate }, "input over rate limit");
+    this.sendError(
+      `rate limit exceeded: more than ${this.#maxFramesPerSecond} frames per second; ${this.#droppedOverRate} frame(s) dropped`,
+    );
+    this.#droppedOverRate = 0;
+  }
+
+  #onClose(code: number, reason: string): void {
+    if (this.#state === "closed") return;
+    this.#state = "closed";
+    clearTimeout(this.#closeTimer);
+    this.#queue.end();
+    this.log.debug({ code, reason }, "websocket closed");
+    this.#resolveEnded({ code, reason, by: "client" });
+    this.#resolveClosed({ code, reason });
+  }
+}
+
+function byteLength(data: RawData): number {
+  if (Array.isArray(data)) return data.reduce((sum, chunk) => sum + chunk.byteLength, 0);
+  return data.byteLength;
+}
+
+function toText(data: RawData): string {
+  if (Array.isArray(data)) return Buffer.concat(data).toString("utf8");
+  if (data instanceof ArrayBuffer) return Buffer.from(data).toString("utf8");
+  return data.toString("utf8");
+}
+
+/** A close reason must fit in 123 bytes of UTF-8. */
+function truncateReason(reason: string): string {
+  if (Buffer.byteLength(reason) <= 123) return reason;
+  let cut = reason.slice(0, 120);
+  while (Buffer.byteLength(cut) > 120) cut = cut.slice(0, -1);
+  return `${cut}...`;
+}

@@ -1,0 +1,260 @@
+import {
+  AgentGenerationComplete,
+  AgentHandoff,
+  AgentResponse,
+  Authorize,
+  Bridge,
+  Bus,
+  EndCall,
+  Message,
+  ToolCall,
+  ToolResult,
+  TransferCall,
+  createLogger,
+  toError,
+  type Logger,
+  type NodeLike,
+} from "@switchboard/core";
+import { CloseCode, type ConversationHarness } from "./conversation-harness.js";
+import { HANDOFF_TOOL_PREFIX } from "./handoff-tool-prefix.js";
+import { CallAction } from "./system-tools/call-action.js";
+import { SYSTEM_SOURCE, USER_SOURCE, UserBridge } from "./user-bridge.js";
+
+
+/** Why a session ended. */
+export type ShutdownReason =
+  /** The client closed the WebSocket. */
+  | "client_closed"
+  /** The harness closed the session because the client broke a limit (slow reader, flood, oversized frame). */
+  | "client_error"
+  | "end_call"
+  | "transfer"
+  | "server_shutdown"
+  /** The call handler failed. */
+  | "error";
+
+/** Options of {@link VoiceAgentSystem}. */
+export interface VoiceAgentSystemOptions {
+  /** A pino-compatible logger; default: the harness's logger. */
+  logger?: Logger;
+  /** Passed to the session's `Bus`. */
+  maxQueueSize?: number;
+}
+
+/** What the system may call on a node: every `Node` fits; all methods are optional. */
+interface NodeHooks extends NodeLike {
+  start?: () => unknown;
+  cleanup?: () => unknown;
+  addEvent?: (event: object) => unknown;
+}
+
+type SystemState = "configuring" | "started" | "cleaning" | "clean";
+
+/**
+ * One call: a `Bus` with the nodes' bridges, the `"user"` bridge over the session's harness, and
+ * the `"system"` bridge that wires handoffs, end of call and transfers.
+ * @example
+ * const app = new VoiceAgentApp(async (system, call) => {
+ *   const node = new MyNode({ systemPrompt: call.agent.systemPrompt });
+ *   const bridge = new Bridge(node);
+ *   bridge.conversation(node);
+ *   system.withSpeakingNode(node, bridge);
+ *   await system.start();
+ *   await system.sendInitialMessage("Hello! How can I help?");
+ *   await system.waitForShutdown();
+ * });
+ */
+export class VoiceAgentSystem {
+  readonly bus: Bus;
+  readonly harness: ConversationHarness;
+  readonly log: Logger;
+  readonly #nodes = new Map<string, NodeHooks>();
+  readonly #systemBridge = new Bridge(SYSTEM_SOURCE);
+  #userBridge: UserBridge | undefined;
+  #speakingNode: NodeHooks | undefined;
+  #state: SystemState = "configuring";
+  #shutdownReason: ShutdownReason | undefined;
+  #resolveShutdown!: (reason: ShutdownReason) => void;
+  readonly #shutdown: Promise<ShutdownReason>;
+  #cleaned: Promise<void> | undefined;
+  #transferTimer: NodeJS.Timeout | undefined;
+  readonly #subscriptions: { unsubscribe(): void }[] = [];
+
+  constructor(harness: ConversationHarness, options: VoiceAgentSystemOptions = {}) {
+    this.harness = harness;
+    this.log = options.logger ?? harness.log ?? createLogger();
+    this.bus = new Bus({
+      logger: this.log,
+      ...(options.maxQueueSize === undefined ? {} : { maxQueueSize: options.maxQueueSize }),
+    });
+    this.#shutdown = new Promise((resolve) => (this.#resolveShutdown = resolve));
+    void harness.ended.then((end) => this.requestShutdown(end.by === "client" ? "client_closed" : "client_error"));
+    this.#wireSystemBridge();
+    this.bus.registerBridge(SYSTEM_SOURCE, this.#systemBridge);
+    // A route that throws ends its turn with an error frame; the bus has already logged it.
+    this.#subscriptions.push(
+      this.bus.errors$.subscribe((failure) => {
+        harness.sendError(`agent error in ${failure.bridge}: ${toError(failure.error).message}`);
+      }),
+    );
+  }
+
+  /** The node currently allowed to speak to the user (changes on handoff). */
+  get speakingNodeId(): string | undefined {
+    return this.#userBridge?.speaker;
+  }
+
+  /** The `"user"` bridge, once a speaking node is set. */
+  get userBridge(): UserBridge | undefined {
+    return this.#userBridge;
+  }
+
+  /**
+   * Adds the node that speaks to the user first, with its bridge.
+   * @example system.withSpeakingNode(node, bridge)
+   */
+  withSpeakingNode(node: NodeLike, bridge: Bridge): this {
+    this.withNode(node, bridge);
+    this.#speakingNode = node;
+    if (this.#userBridge === undefined) {
+      this.#userBridge = new UserBridge(this.harness, node);
+      this.bus.registerBridge(USER_SOURCE, this.#userBridge);
+    } else {
+      this.#userBridge.setSpeaker(node.id);
+    }
+    return this;
+  }
+
+  /**
+   * Adds a node that does not speak to the user (yet): a background node, or a handoff target.
+   * @example system.withNode(billing, billingBridge)
+   */
+  withNode(node: NodeLike, bridge: Bridge): this {
+    this.#nodes.set(node.id, node);
+    return this.withBridge(bridge);
+  }
+
+  /**
+   * Adds a bridge without a node (a logger, a TTS adapter…), registered under its node id.
+   * @example system.withBridge(new Bridge("metrics"))
+   */
+  withBridge(bridge: Bridge): this {
+    this.bus.registerBridge(bridge.nodeId, bridge);
+    return this;
+  }
+
+  /** Starts the nodes, then the bus (input routing included). Idempotent. */
+  async start(): Promise<void> {
+    if (this.#state !== "configuring") return;
+    if (this.#userBridge === undefined) {
+      throw new Error("VoiceAgentSystem.start(): call withSpeakingNode(node, bridge) first");
+    }
+    this.#state = "started";
+    for (const node of this.#nodes.values()) await node.start?.();
+    await this.bus.start();
+  }
+
+  /**
+   * Says `text` as the speaking node: broadcast as `AgentResponse` (then `AgentGenerationComplete`,
+   * so clients see a finished turn) and recorded in the node's history.
+   * @example await system.sendInitialMessage("Hi! How can I help?")
+   */
+  async sendInitialMessage(text: string): Promise<void> {
+    const speakerId = this.speakingNodeId;
+    if (speakerId === undefined) throw new Error("sendInitialMessage(): no speaking node");
+    const speaker = this.#nodes.get(speakerId) ?? this.#speakingNode;
+    const response = new AgentResponse({ content: text });
+    speaker?.addEvent?.(response);
+    await this.bus.broadcast(new Message({ source: speakerId, event: response }));
+    await this.bus.broadcast(
+      new Message({
+        source: speakerId,
+        event: new AgentGenerationComplete({ totalLength: text.length, chunkCount: 1, interrupted: false }),
+      }),
+    );
+  }
+
+  /** Resolves when the call is over: the client left, `EndCall`, a transfer's wait ended, or the server stops. */
+  waitForShutdown(): Promise<ShutdownReason> {
+    return this.#shutdown;
+  }
+
+  /** Ends the call: `waitForShutdown()` resolves with `reason`. The first reason wins. */
+  requestShutdown(reason: ShutdownReason): void {
+    if (this.#shutdownReason !== undefined) return;
+    this.#shutdownReason = reason;
+    this.log.debug({ reason }, "session shutting down");
+    this.#resolveShutdown(reason);
+  }
+
+  /**
+   * Stops the bridges and cancels every execution, cleans the nodes, then closes the harness — each
+   * step even if an earlier one failed. Idempotent.
+   */
+  cleanup(closeCode: number = CloseCode.normal, closeReason = "call ended"): Promise<void> {
+    this.#cleaned ??= this.#cleanup(closeCode, closeReason);
+    return this.#cleaned;
+  }
+
+  async #cleanup(closeCode: number, closeReason: string): Promise<void> {
+    this.#state = "cleaning";
+    this.requestShutdown("server_shutdown");
+    clearTimeout(this.#transferTimer);
+    await this.#step("stop bus", () => this.bus.cleanup());
+    for (const subscription of this.#subscriptions.splice(0)) subscription.unsubscribe();
+    for (const node of this.#nodes.values()) {
+      await this.#step("clean node", () => node.cleanup?.(), { node: node.id });
+    }
+    await this.#step("close harness", () => this.harness.close(closeCode, closeReason));
+    this.#state = "clean";
+  }
+
+  async #step(what: string, fn: () => unknown, fields: Record<string, unknown> = {}): Promise<void> {
+    try {
+      await fn();
+    } catch (error) {
+      this.log.error({ err: toError(error), step: what, ...fields }, "cleanup step failed");
+    }
+  }
+
+  /** Handoff, end of call and transfer are routes on the `"system"` bridge, visible like any other. */
+  #wireSystemBridge(): void {
+    const fromSpeaker = (m: Message) => m.source !== USER_SOURCE && this.#userBridge?.isAuthorized(m.source) === true;
+    const handoff = (agent: string, from: string): Authorize | undefined => {
+      if (this.#nodes.has(agent)) return new Authorize({ agent });
+      this.log.warn({ agent, from }, "handoff to unknown agent");
+      this.harness.sendError(`handoff to unknown agent "${agent}"`);
+      return undefined;
+    };
+    this.#systemBridge
+      .on(AgentHandoff, { filter: (m) => m.source !== USER_SOURCE })
+      .map((m) => handoff(m.event.targetAgent, m.source))
+      .filter((a) => a !== undefined)
+      .broadcast();
+    this.#systemBridge
+      .on(ToolCall, {
+        filter: (m) => m.source !== USER_SOURCE,
+        where: { toolName: (name: string) => name.startsWith(HANDOFF_TOOL_PREFIX) },
+      })
+      .map((m) => handoff(m.event.toolName.slice(HANDOFF_TOOL_PREFIX.length), m.source))
+      .filter((a) => a !== undefined)
+      .broadcast();
+    // System tools (endCall, transferCall, sendDtmf) return a CallAction; the speaker's ToolResult carries it.
+    this.#systemBridge
+      .on(ToolResult, { filter: fromSpeaker })
+      .map((m) => m.event.result)
+      .filter((result): result is CallAction => result instanceof CallAction)
+      .stream((action) => {
+        const events = action.toEvents();
+        const speaker = this.#nodes.get(this.speakingNodeId ?? "");
+        for (const event of events) if (event instanceof AgentResponse) speaker?.addEvent?.(event);
+        return events;
+      })
+      .broadcast();
+    this.#systemBridge.on(EndCall, { filter: fromSpeaker }).map(() => this.requestShutdown("end_call"));
+    this.#systemBridge.on(TransferCall, { filter: fromSpeaker }).map((m) => {
+      if (this.#transferTimer !== undefined) return;
+      this.#transferTimer = setTimeout(() => this.requestShutdown("transfer"), m.event.timeoutS * 1000);
+    });
+  }
+}
