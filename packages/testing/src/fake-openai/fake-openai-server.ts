@@ -440,8 +440,10 @@ export class FakeOpenAIServer {
     const events = [...streamChunks(reply, calls, meta).map((c) => JSON.stringify(c)), "[DONE]"];
     for (const [i, data] of events.entries()) {
       if (i === reply.dropAfterChunks) {
+        // Close the socket mid-body (FIN after what was written, no terminating chunk): the
+        // client reads every event sent so far, then sees the connection end prematurely.
         settle("server-dropped");
-        res.destroy();
+        res.socket?.destroySoon();
         return;
       }
       if (i === reply.stallAfterChunks) {

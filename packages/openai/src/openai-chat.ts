@@ -1,0 +1,114 @@
+import { isAbortError } from "@switchboard/core";
+import OpenAI from "openai";
+import type { ChatCompletionCreateParamsStreaming } from "openai/resources/chat/completions";
+import type { ChatChunk, ChatModel, ChatRequest } from "./chat-model.js";
+import { toChatModelError } from "./chat-model-error.js";
+import { toolSchemas } from "./internal/offered-tools.js";
+import { ToolCallAccumulator } from "./tool-call-accumulator.js";
+
+/** Options of {@link OpenAIChat}. */
+export interface OpenAIChatOptions {
+  /** The model id, e.g. `gpt-4o-mini` (or a local model's name on a compatible server). */
+  model: string;
+  /** Default: the `openai` client's own (`OPENAI_API_KEY`); a placeholder when only `baseURL` is given. */
+  apiKey?: string;
+  /** Any OpenAI-compatible server, e.g. `http://localhost:11434/v1` (Ollama). */
+  baseURL?: string;
+  /** A ready client; `apiKey` and `baseURL` are then ignored. */
+  client?: OpenAI;
+  /** Default sampling temperature; a request's own wins. */
+  temperature?: number;
+}
+
+/**
+ * Streaming chat over the official `openai` client, against OpenAI or any compatible server.
+ * Text is yielded as it arrives; tool calls are assembled from their deltas and yielded once,
+ * complete, at the end. Aborting the request's `signal` closes the HTTP response at once and
+ * ends the stream quietly. Failures throw a `ChatModelError`; the client's own retries are
+ * turned off so that the caller (e.g. `OpenAIChatNode`) decides when a retry still makes sense.
+ * @example
+ * const llm = new OpenAIChat({ model: "gpt-4o-mini" });
+ * for await (const chunk of llm.chat({ messages: [{ role: "user", content: "Hi!" }], signal })) {
+ *   if (chunk.content) process.stdout.write(chunk.content);
+ *   if (chunk.toolCalls) console.log(chunk.toolCalls);
+ * }
+ */
+export class OpenAIChat implements ChatModel {
+  readonly model: string;
+  readonly client: OpenAI;
+  readonly #temperature: number | undefined;
+
+  constructor(options: OpenAIChatOptions) {
+    this.model = options.model;
+    this.#temperature = options.temperature;
+    this.client =
+      options.client ??
+      new OpenAI({
+        maxRetries: 0,
+        ...(options.baseURL !== undefined && { baseURL: options.baseURL }),
+        ...(options.apiKey !== undefined
+          ? { apiKey: options.apiKey }
+          : options.baseURL !== undefined &&
+            !process.env["OPENAI_API_KEY"] && { apiKey: "not-needed" }),
+      });
+    this.chat = this.chat.bind(this);
+  }
+
+  /** Streams the reply to `request` (see the class summary). */
+  async *chat(request: ChatRequest): AsyncGenerator<ChatChunk, void, undefined> {
+    const { signal } = request;
+    if (signal?.aborted) return;
+    const tools = toolSchemas(request.tools);
+    const temperature = request.temperature ?? this.#temperature;
+    const body: ChatCompletionCreateParamsStreaming = {
+      model: this.model,
+      messages: [...request.messages],
+      stream: true,
+      ...(tools.length > 0 && { tools }),
+      ...(tools.length > 0 &&
+        request.toolChoice !== undefined && { tool_choice: request.toolChoice }),
+      ...(temperature !== undefined && { temperature }),
+      ...(request.maxTokens !== undefined && { max_completion_tokens: request.maxTokens }),
+    };
+
+    let stream;
+    try {
+      stream = await this.client.chat.completions.create(body, {
+        maxRetries: 0,
+        ...(signal !== undefined && { signal }),
+      });
+    } catch (error) {
+      if (signal?.aborted || isAbortError(error)) return;
+      throw toChatModelError(error);
+    }
+
+    const calls = new ToolCallAccumulator();
+    let finishReason: string | undefined;
+    let ended = false;
+    try {
+      for await (const chunk of stream) {
+        const choice = chunk.choices[0];
+        if (choice === undefined) continue;
+        const { content, tool_calls: toolCallDeltas } = choice.delta;
+        if (content) yield { content };
+        if (toolCallDeltas) calls.add(toolCallDeltas);
+        if (choice.finish_reason) finishReason = choice.finish_reason;
+      }
+      ended = true;
+    } catch (error) {
+      if (signal?.aborted || isAbortError(error)) return;
+      throw toChatModelError(error);
+    } finally {
+      // Closed early (the consumer stopped pulling, or an abort): close the HTTP response now.
+      if (!ended) stream.controller.abort();
+    }
+    // The SDK ends an aborted stream without throwing; an aborted reply's calls are incomplete.
+    if (signal?.aborted) return;
+    if (calls.hasCalls || finishReason !== undefined) {
+      yield {
+        ...(calls.hasCalls && { toolCalls: calls.complete() }),
+        ...(finishReason !== undefined && { finishReason }),
+      };
+    }
+  }
+}
