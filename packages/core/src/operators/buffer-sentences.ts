@@ -1,0 +1,31 @@
+import type { OperatorFunction } from "rxjs";
+import type { AbbreviationOptions } from "./abbreviations.js";
+import { createSentenceSplitter } from "./sentence-splitter.js";
+import { textBufferOperator } from "./text-buffer-operator.js";
+import type { TextChunk, TextOperatorOutput } from "./text-chunk.js";
+
+/** Options of {@link bufferSentences}. */
+export type BufferSentencesOptions = AbbreviationOptions;
+
+/**
+ * Emits whole sentences, each as one `AgentResponse`, as soon as the sentence's end is certain.
+ *
+ * Boundaries come from `Intl.Segmenter` (granularity "sentence", so `。`, `？`, `¿…?` work), minus
+ * false ones after abbreviations ("Dr. Smith", "e.g. John", "No. 5", initials) and minus those
+ * more text could undo: a sentence goes out only once text after it has arrived, since a trailing
+ * "." may be a decimal ("$3." + "50") or an abbreviation in progress. Whatever is held is flushed
+ * when the source completes or a non-text value (a `ToolCall`, …) comes through, and dropped
+ * when the execution is interrupted. The chunks concatenate to exactly the input text.
+ * @example
+ * bridge
+ *   .on(UserStoppedSpeaking)
+ *   .interruptOn(UserStartedSpeaking)
+ *   .stream(node.generate)
+ *   .pipe(bufferSentences())
+ *   .broadcast();
+ */
+export function bufferSentences<T = TextChunk>(
+  options: BufferSentencesOptions = {},
+): OperatorFunction<T, TextOperatorOutput<T>> {
+  return textBufferOperator<T>(createSentenceSplitter(options));
+}
