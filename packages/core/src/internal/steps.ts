@@ -1,4 +1,4 @@
-import { Subject, type Observable, type OperatorFunction, type Subscription } from "rxjs";
+import { Subject, Subscription, type Observable, type OperatorFunction } from "rxjs";
 import { CANCELLED, type Execution } from "./execution.js";
 import { isThenable } from "./is-thenable.js";
 
@@ -79,7 +79,9 @@ export function streamStep(fn: StepFn | undefined): Step {
         push(value) {
           const source = fn === undefined ? value : fn(value, execution);
           if (isThenable(source)) {
-            return afterAwait(execution, source, (resolved) => pushItems(execution, resolved, next));
+            return afterAwait(execution, source, (resolved) =>
+              pushItems(execution, resolved, next),
+            );
           }
           return pushItems(execution, source, next);
         },
@@ -102,7 +104,11 @@ function pushItems(execution: Execution, source: unknown, next: Sink): void | Pr
   return next.push(source);
 }
 
-async function pumpAsync(execution: Execution, iterator: AsyncIterator<unknown>, next: Sink): Promise<void> {
+async function pumpAsync(
+  execution: Execution,
+  iterator: AsyncIterator<unknown>,
+  next: Sink,
+): Promise<void> {
   let exhausted = false;
   try {
     for (;;) {
@@ -131,7 +137,11 @@ async function pumpAsync(execution: Execution, iterator: AsyncIterator<unknown>,
   }
 }
 
-function pumpSync(execution: Execution, iterator: Iterator<unknown>, next: Sink): void | PromiseLike<void> {
+function pumpSync(
+  execution: Execution,
+  iterator: Iterator<unknown>,
+  next: Sink,
+): void | PromiseLike<void> {
   for (;;) {
     if (execution.cancelled) {
       iterator.return?.();
@@ -165,25 +175,42 @@ export function pipeStep(operators: readonly OperatorFunction<unknown, unknown>[
       const input = new Subject<unknown>();
       let tail: Promise<void> | undefined;
       let failure: { error: unknown } | undefined;
+      // Created first so a failure during subscribe() can already close it.
+      const subscription = new Subscription();
       let resolveComplete!: () => void;
       const completed = new Promise<void>((resolve) => (resolveComplete = resolve));
+      // A throw downstream must end this execution as a route error. Left inside the subscriber,
+      // RxJS would rethrow it asynchronously as an uncaught exception.
+      const fail = (error: unknown) => {
+        failure ??= { error };
+        subscription.unsubscribe();
+        resolveComplete();
+      };
+      const chain = (pending: PromiseLike<void>) => {
+        const settled = Promise.resolve(pending);
+        settled.catch(fail);
+        tail = settled;
+      };
       const forward = (value: unknown) => {
-        if (execution.cancelled) return;
+        if (execution.cancelled || failure !== undefined) return;
         if (tail !== undefined) {
-          tail = tail.then(() => (execution.cancelled ? undefined : next.push(value)));
+          chain(
+            tail.then(() =>
+              execution.cancelled || failure !== undefined ? undefined : next.push(value),
+            ),
+          );
           return;
         }
-        const pending = next.push(value);
-        if (pending !== undefined) tail = Promise.resolve(pending);
+        try {
+          const pending = next.push(value);
+          if (pending !== undefined) chain(pending);
+        } catch (error) {
+          fail(error);
+        }
       };
-      const subscription: Subscription = operator(input).subscribe({
-        next: forward,
-        error: (error: unknown) => {
-          failure = { error };
-          resolveComplete();
-        },
-        complete: resolveComplete,
-      });
+      subscription.add(
+        operator(input).subscribe({ next: forward, error: fail, complete: resolveComplete }),
+      );
       execution.onTeardown(() => {
         subscription.unsubscribe();
         resolveComplete();
@@ -204,6 +231,7 @@ export function pipeStep(operators: readonly OperatorFunction<unknown, unknown>[
           await completed;
           check();
           if (tail !== undefined) await tail;
+          check();
           if (!execution.cancelled) await next.end();
         },
       };
@@ -212,7 +240,9 @@ export function pipeStep(operators: readonly OperatorFunction<unknown, unknown>[
 }
 
 /** `.broadcast()`: hands each value to `publish` (the bus), then passes it on. */
-export function broadcastStep(publish: (execution: Execution, value: unknown) => void | PromiseLike<void>): Step {
+export function broadcastStep(
+  publish: (execution: Execution, value: unknown) => void | PromiseLike<void>,
+): Step {
   return {
     connect(execution, next) {
       return {
