@@ -1,0 +1,355 @@
+import { EventEmitter } from "node:events";
+import { setTimeout as sleep } from "node:timers/promises";
+import {
+  AgentResponse,
+  Bridge,
+  Message,
+  UserStartedSpeaking,
+  UserStoppedSpeaking,
+  isAbortError,
+  type RouteContext,
+} from "@switchboard/core";
+import { deferred, withTimeout, type Deferred } from "../lib/async.js";
+import { benchBus, leftovers } from "../lib/bus.js";
+import type { Metric, RunOptions, Workload, WorkloadResult } from "../lib/result.js";
+import { distribution, ms, now } from "../lib/stats.js";
+
+/** How a generation is paced and when the user cuts in. */
+export interface Shape {
+  /** Chunks yielded back to back per tick. */
+  burst: number;
+  tickMs: number;
+  /** The consumer has received this many chunks of the generation when the interrupt is scheduled. */
+  interruptAfter: () => number;
+  /** Schedules the interrupt: after a timer (lands while the generator sleeps) or a microtask (lands mid-burst). */
+  schedule: (interrupt: () => void) => void;
+}
+
+/** What one cycle measured, in nanoseconds from the moment `broadcast(interrupt)` was called. */
+interface Cycle {
+  toFinally: number;
+  toHandler: number;
+  stale: number;
+}
+
+/** The generation's bookkeeping, shared by the framework and the baseline. */
+class Turn {
+  finallyAt = 0;
+  handlerAt = 0;
+  interruptedAt = 0;
+  received = 0;
+  readonly handled: Deferred<void> = deferred();
+  readonly finished: Deferred<void> = deferred();
+  constructor(readonly generationId: string) {}
+}
+
+/** Counts chunks delivered to the consumer after the interrupt, by the generation they came from. */
+class StaleCounter {
+  readonly #fenced = new Set<string>();
+  total = 0;
+  fence(generationId: string): void {
+    this.#fenced.add(generationId);
+  }
+  /** Returns true when the chunk is stale (its generation was interrupted before it arrived). */
+  check(generationId: string | undefined): boolean {
+    if (generationId === undefined || !this.#fenced.has(generationId)) return false;
+    this.total += 1;
+    return true;
+  }
+}
+
+/** A generator paced by a timer that honours `signal`, as an LLM stream does. */
+async function* generate(
+  shape: Shape,
+  signal: AbortSignal,
+  turn: () => Turn | undefined,
+): AsyncGenerator<AgentResponse> {
+  try {
+    for (;;) {
+      await sleep(shape.tickMs, undefined, { signal });
+      for (let i = 0; i < shape.burst; i++) yield new AgentResponse({ content: "tok " });
+    }
+  } finally {
+    const current = turn();
+    if (current !== undefined) {
+      current.finallyAt = now();
+      current.finished.resolve();
+    }
+  }
+}
+
+interface Harness {
+  cycle(): Promise<Cycle>;
+  close(): Promise<{ errors: number; leftovers: number; stale: number }>;
+}
+
+/** The route from the issue, plus a consumer bridge that counts stale chunks. */
+async function framework(shape: Shape): Promise<Harness> {
+  const { bus, errors } = benchBus();
+  const stale = new StaleCounter();
+  const turns = new Map<string, Turn>();
+  let current: Turn | undefined;
+  let interruptAt = 0;
+
+  const agent = new Bridge("agent");
+  agent
+    .on(UserStoppedSpeaking)
+    .interruptOn(UserStartedSpeaking, () => {
+      const turn = current;
+      if (turn === undefined) return;
+      turn.handlerAt = now();
+      turn.handled.resolve();
+    })
+    .stream((_message, ctx: RouteContext) => {
+      const turn = new Turn(ctx.generationId);
+      turns.set(ctx.generationId, turn);
+      current = turn;
+      return generate(shape, ctx.signal, () => turns.get(ctx.generationId));
+    })
+    .broadcast();
+
+  const interrupt = () => {
+    const turn = current;
+    if (turn === undefined) return;
+    stale.fence(turn.generationId);
+    turn.interruptedAt = now();
+    void bus.broadcast(new Message({ source: "user", event: new UserStartedSpeaking() }));
+  };
+
+  const consumer = new Bridge("consumer");
+  consumer.on(AgentResponse, { source: "agent" }).map((message) => {
+    if (stale.check(message.generationId)) return;
+    const turn = message.generationId === undefined ? undefined : turns.get(message.generationId);
+    if (turn === undefined) return;
+    turn.received += 1;
+    if (turn.received === interruptAt) shape.schedule(interrupt);
+  });
+
+  bus.registerBridge("agent", agent).registerBridge("consumer", consumer);
+  await bus.start();
+  return {
+    async cycle() {
+      interruptAt = shape.interruptAfter();
+      const staleBefore = stale.total;
+      current = undefined;
+      await bus.broadcast(new Message({ source: "user", event: new UserStoppedSpeaking() }));
+      const turn = current as Turn | undefined;
+      if (turn === undefined) throw new Error("interrupt: the generation did not start");
+      await withTimeout(
+        Promise.all([turn.handled.promise, turn.finished.promise]),
+        5_000,
+        "interrupt cycle",
+      );
+      turns.delete(turn.generationId);
+      return {
+        toFinally: turn.finallyAt - turn.interruptedAt,
+        toHandler: turn.handlerAt - turn.interruptedAt,
+        stale: stale.total - staleBefore,
+      };
+    },
+    async close() {
+      // Give anything still in flight a chance to (wrongly) arrive before counting.
+      await sleep(shape.tickMs * 3);
+      const left = leftovers(bus.stats());
+      await bus.cleanup();
+      return { errors: errors(), leftovers: left, stale: stale.total };
+    },
+  };
+}
+
+/**
+ * The least code that does the same job by hand: an EventEmitter for the user's events, an
+ * AbortController per generation, `for await` into the consumer, and the handler after the loop ends.
+ */
+function baseline(shape: Shape): Harness {
+  const emitter = new EventEmitter();
+  const stale = new StaleCounter();
+  let current: Turn | undefined;
+  let controller: AbortController | undefined;
+  let running: Promise<void> = Promise.resolve();
+  let interruptAt = 0;
+  let generation = 0;
+
+  const consume = (generationId: string) => {
+    if (stale.check(generationId)) return;
+    const turn = current;
+    if (turn === undefined) return;
+    turn.received += 1;
+    if (turn.received === interruptAt) shape.schedule(() => emitter.emit("started"));
+  };
+
+  emitter.on("stopped", () => {
+    const turn = new Turn(`baseline-${++generation}`);
+    current = turn;
+    const ownController = new AbortController();
+    controller = ownController;
+    running = (async () => {
+      try {
+        for await (const _chunk of generate(shape, ownController.signal, () => turn)) {
+          if (ownController.signal.aborted) break;
+          consume(turn.generationId);
+        }
+      } catch (error) {
+        if (!isAbortError(error)) throw error;
+      }
+    })();
+  });
+  emitter.on("started", () => {
+    const turn = current;
+    if (turn === undefined || controller === undefined) return;
+    stale.fence(turn.generationId);
+    turn.interruptedAt = now();
+    controller.abort();
+    void running.then(() => {
+      turn.handlerAt = now();
+      turn.handled.resolve();
+    });
+  });
+
+  return {
+    async cycle() {
+      interruptAt = shape.interruptAfter();
+      const staleBefore = stale.total;
+      emitter.emit("stopped");
+      const turn = current!;
+      await withTimeout(
+        Promise.all([turn.handled.promise, turn.finished.promise]),
+        5_000,
+        "baseline interrupt cycle",
+      );
+      return {
+        toFinally: turn.finallyAt - turn.interruptedAt,
+        toHandler: turn.handlerAt - turn.interruptedAt,
+        stale: stale.total - staleBefore,
+      };
+    },
+    async close() {
+      await sleep(shape.tickMs * 3);
+      return { errors: 0, leftovers: 0, stale: stale.total };
+    },
+  };
+}
+
+async function measure(harness: Harness, warmup: number, cycles: number) {
+  for (let i = 0; i < warmup; i++) await harness.cycle();
+  const runs: Cycle[] = [];
+  for (let i = 0; i < cycles; i++) runs.push(await harness.cycle());
+  const closed = await harness.close();
+  return {
+    toFinally: distribution(runs.map((r) => r.toFinally)),
+    toHandler: distribution(runs.map((r) => r.toHandler)),
+    staleCycles: runs.filter((r) => r.stale > 0).length,
+    ...closed,
+  };
+}
+
+/** Runs one shape against the framework and the baseline; `label` names the variant in the table. */
+export async function runShape(
+  label: string,
+  shape: Shape,
+  cycles: { framework: number; baseline: number; warmup: number },
+): Promise<Pick<WorkloadResult, "metrics" | "invariants">> {
+  const f = await measure(await framework(shape), cycles.warmup, cycles.framework);
+  const b = await measure(baseline(shape), cycles.warmup, cycles.baseline);
+  const p99 = { op: "<=", value: 0.5 } as const;
+  const metrics: Metric[] = [
+    {
+      name: `${label}interrupt→finally p50`,
+      unit: "ms",
+      value: ms(f.toFinally.p50),
+      baseline: ms(b.toFinally.p50),
+      better: "lower",
+    },
+    {
+      name: `${label}interrupt→finally p99`,
+      unit: "ms",
+      value: ms(f.toFinally.p99),
+      baseline: ms(b.toFinally.p99),
+      better: "lower",
+      target: p99,
+    },
+    {
+      name: `${label}interrupt→finally max`,
+      unit: "ms",
+      value: ms(f.toFinally.max),
+      baseline: ms(b.toFinally.max),
+      better: "lower",
+    },
+    {
+      name: `${label}interrupt→handler p50`,
+      unit: "ms",
+      value: ms(f.toHandler.p50),
+      baseline: ms(b.toHandler.p50),
+      better: "lower",
+    },
+    {
+      name: `${label}interrupt→handler p99`,
+      unit: "ms",
+      value: ms(f.toHandler.p99),
+      baseline: ms(b.toHandler.p99),
+      better: "lower",
+      target: p99,
+    },
+    {
+      name: `${label}interrupt→handler max`,
+      unit: "ms",
+      value: ms(f.toHandler.max),
+      baseline: ms(b.toHandler.max),
+      better: "lower",
+    },
+  ];
+  return {
+    metrics,
+    invariants: [
+      { name: `${label}stale chunks`, value: f.stale },
+      { name: `${label}cycles with a stale chunk`, value: f.staleCycles },
+      { name: `${label}route errors`, value: f.errors },
+      { name: `${label}executions left after the run`, value: f.leftovers },
+    ],
+  };
+}
+
+const jitter = () => Math.random();
+
+export const interrupt: Workload = {
+  name: "interrupt",
+  async run({ quick }: RunOptions): Promise<WorkloadResult> {
+    const cycles = quick
+      ? { framework: 30, baseline: 15, warmup: 5 }
+      : { framework: 600, baseline: 200, warmup: 20 };
+    // Paced: one chunk every 5 ms, the user cuts in after ~20 chunks at a random point of the tick.
+    const paced = await runShape(
+      "",
+      {
+        burst: 1,
+        tickMs: 5,
+        interruptAfter: () => 20,
+        schedule: (fire) => void setTimeout(fire, jitter() * 5),
+      },
+      cycles,
+    );
+    // Burst: ten chunks per tick, the interrupt lands mid-burst from a microtask.
+    const burst = await runShape(
+      "burst: ",
+      {
+        burst: 10,
+        tickMs: 5,
+        interruptAfter: () => 11 + Math.floor(jitter() * 8),
+        schedule: (fire) => queueMicrotask(fire),
+      },
+      cycles,
+    );
+    return {
+      workload: "interrupt",
+      description:
+        "on(UserStoppedSpeaking).interruptOn(UserStartedSpeaking, handler).stream(gen).broadcast(), gen yields every 5 ms; a consumer bridge counts stale chunks",
+      params: { ...cycles, tickMs: 5, pacedInterruptAfter: 20, burstSize: 10 },
+      metrics: [...paced.metrics, ...burst.metrics],
+      invariants: [...paced.invariants, ...burst.invariants],
+      notes: [
+        "times run from the call of broadcast(UserStartedSpeaking); a chunk is stale if it reaches the consumer after that call",
+        `baseline ran ${cycles.baseline} cycles per variant (its spread settles fast); the framework ${cycles.framework}`,
+      ],
+    };
+  },
+};
