@@ -1,1 +1,2 @@
-export {};
+export { runChat, type ChatOptions } from "./chat-session.js";
+export { resolveWebSocketUrl } from "./resolve-websocket-url.js";

@@ -106,7 +106,12 @@ export class ToolCall {
   readonly toolCallId: string;
   /** The model's raw JSON arguments when they could not be parsed into `toolArgs`. */
   readonly rawArguments: string | undefined;
-  constructor(init: { toolName: string; toolArgs?: ToolArgs; toolCallId?: string; rawArguments?: string }) {
+  constructor(init: {
+    toolName: string;
+    toolArgs?: ToolArgs;
+    toolCallId?: string;
+    rawArguments?: string;
+  }) {
     this.toolName = init.toolName;
     this.toolArgs = init.toolArgs ?? {};
     this.toolCallId = init.toolCallId ?? `call_${randomUUID().replaceAll("-", "").slice(0, 24)}`;
@@ -155,7 +160,11 @@ export class ToolResult {
     if (this.error !== undefined) return `Error: ${this.error}`;
     if (typeof this.result === "string") return this.result;
     if (this.result === undefined) return "";
-    return JSON.stringify(this.result) ?? String(this.result);
+    return (
+      JSON.stringify(this.result, (_key, value: unknown) =>
+        typeof value === "bigint" ? value.toString() : value,
+      ) ?? ""
+    );
   }
 }
 
