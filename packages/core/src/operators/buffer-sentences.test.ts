@@ -286,13 +286,11 @@ describe("bufferSentences", () => {
       );
       await expect(
         new Promise((resolve, reject) =>
-          failing
-            .pipe(bufferSentences())
-            .subscribe({
-              next: (r) => out.push(r.content),
-              error: reject,
-              complete: () => resolve(undefined),
-            }),
+          failing.pipe(bufferSentences()).subscribe({
+            next: (r) => out.push(r.content),
+            error: reject,
+            complete: () => resolve(undefined),
+          }),
         ),
       ).rejects.toThrow("llm down");
       expect(out).toEqual(["Done. "]);
