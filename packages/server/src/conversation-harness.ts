@@ -72,6 +72,8 @@ export interface HarnessStats {
   framesOut: number;
   /** Output frames not sent because the session was closing or closed. */
   droppedOut: number;
+  /** Times reading was paused because input waited for the bus. */
+  pauses: number;
 }
 
 type HarnessState = "open" | "closing" | "closed";
@@ -99,7 +101,14 @@ export class ConversationHarness {
   readonly ended: Promise<EndInfo>;
   readonly sessionId: string;
   readonly log: Logger;
-  readonly stats: HarnessStats = { framesIn: 0, eventsIn: 0, rejected: 0, framesOut: 0, droppedOut: 0 };
+  readonly stats: HarnessStats = {
+    framesIn: 0,
+    eventsIn: 0,
+    rejected: 0,
+    framesOut: 0,
+    droppedOut: 0,
+    pauses: 0,
+  };
   readonly #ws: WebSocket;
   readonly #queue: InputQueue<object>;
   readonly #maxFrameBytes: number;
@@ -189,6 +198,8 @@ export class ConversationHarness {
       const short = truncateReason(reason);
       this.#resolveEnded({ code, reason: short, by: "server" });
       this.#ws.close(code, short);
+      // Paused input would never read the client's close frame; what it reads now is ignored.
+      if (this.#ws.isPaused) this.#ws.resume();
       this.#closeTimer = setTimeout(() => this.#ws.terminate(), this.#closeTimeoutMs);
     }
     return this.closed;
@@ -224,6 +235,7 @@ export class ConversationHarness {
       void this.close(CloseCode.policyViolation, `too many frames: over ${queued} waiting to be handled`);
     } else if (queued >= this.#maxQueuedFrames && !this.#ws.isPaused) {
       this.log.debug({ queued }, "input paused");
+      this.stats.pauses++;
       this.#ws.pause();
     }
   }

@@ -68,6 +68,7 @@ export class HarnessClient {
   #cursor = 0;
   #turnStart = 0;
   #said: string | undefined;
+  #interrupted = false;
   #waiters = new Set<Waiter>();
   #closeInfo: ClientCloseInfo | undefined;
   #closed: Promise<ClientCloseInfo> | undefined;
@@ -139,10 +140,15 @@ export class HarnessClient {
 
   /**
    * One user turn: `user_state speaking`, the transcription, `user_state idle`. The turn's clock
-   * starts at the last frame.
+   * starts at the last frame. After `interrupt()`, the next `reply()` starts here: frames received
+   * before cannot answer this turn.
    * @example await client.say("Book a table for two");
    */
   async say(text: string): Promise<void> {
+    if (this.#interrupted) {
+      this.#interrupted = false;
+      this.#cursor = this.frames.length;
+    }
     void this.send({ type: "user_state", value: "speaking" }).catch(() => undefined);
     void this.send({ type: "message", content: text }).catch(() => undefined);
     this.#said = text;
@@ -151,21 +157,24 @@ export class HarnessClient {
   }
 
   /**
-   * The user starts talking over the agent (`user_state speaking`). The next `reply()` starts after
-   * the frames received so far.
+   * The user starts talking over the agent (`user_state speaking`). The next `reply()` skips the
+   * interrupted turn: it starts at the next `say()`. Frames the server sent before it saw the
+   * interrupt may still arrive after that (they were on the wire); the protocol has no marker to
+   * tell them apart.
    */
   async interrupt(): Promise<void> {
+    this.#interrupted = true;
     this.#cursor = this.frames.length;
     await this.send({ type: "user_state", value: "speaking" });
   }
 
   /**
    * Collects the next turn: `message` frames until `log_event generation_complete` (or `end_call`,
-   * or an `error` frame), starting after the previous reply.
+   * or an `error` frame), starting after the previous reply — or at frame index `since`.
    * @example const { text, ttfcMs } = await client.reply();
    */
-  async reply(options: { timeoutMs?: number } = {}): Promise<Reply> {
-    const start = this.#cursor;
+  async reply(options: { since?: number; timeoutMs?: number } = {}): Promise<Reply> {
+    const start = Math.max(this.#cursor, options.since ?? 0);
     const end = await this.#waitIndex(
       (frame) => isGenerationComplete(frame) || frame.type === "end_call" || frame.type === "error",
       start,

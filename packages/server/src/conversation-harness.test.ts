@@ -1,0 +1,108 @@
+import type { AddressInfo, Socket } from "node:net";
+import { UserTranscriptionReceived } from "@switchboard/core";
+import { HarnessClient } from "@switchboard/testing";
+import { afterEach, describe, expect, it } from "vitest";
+import { WebSocketServer, type WebSocket } from "ws";
+import { ConversationHarness, type ConversationHarnessOptions } from "./conversation-harness.js";
+
+let wss: WebSocketServer | undefined;
+afterEach(async () => {
+  for (const ws of wss?.clients ?? []) ws.terminate();
+  await new Promise((resolve) => wss?.close(resolve));
+});
+
+/** A bare ws server whose next connection gets a harness; resolves with it and its server-side socket. */
+async function harnessServer(options: ConversationHarnessOptions = {}) {
+  wss = new WebSocketServer({ port: 0, host: "127.0.0.1" });
+  await new Promise((resolve) => wss?.once("listening", resolve));
+  const connected = new Promise<{ harness: ConversationHarness; ws: WebSocket }>((resolve) =>
+    wss?.once("connection", (ws) => resolve({ harness: new ConversationHarness(ws, options), ws })),
+  );
+  const client = await HarnessClient.connect(`ws://127.0.0.1:${(wss.address() as AddressInfo).port}`);
+  return { client, ...(await connected) };
+}
+
+/** Sends every frame in one write, so they reach the server in one TCP chunk. */
+function sendBurst(client: HarnessClient, frames: string[]): Promise<unknown> {
+  const socket = (client.socket as unknown as { _socket: Socket })._socket;
+  socket.cork();
+  const sent = Promise.all(frames.map((frame) => client.send(frame)));
+  socket.uncork();
+  return sent;
+}
+
+/** Resolves once the server-side socket has received `count` more messages. */
+function received(ws: WebSocket, count: number): Promise<void> {
+  return new Promise((resolve) => {
+    let n = 0;
+    const onMessage = () => {
+      if (++n < count) return;
+      ws.off("message", onMessage);
+      resolve();
+    };
+    ws.on("message", onMessage);
+  });
+}
+
+const transcript = (i: number) => JSON.stringify({ type: "message", content: `w${i}` });
+
+describe("ConversationHarness", () => {
+  it("pauses reading while input waits for its consumer, then resumes and delivers everything in order", async () => {
+    const { client, harness, ws } = await harnessServer({ maxQueuedFrames: 8 });
+    const arrived = received(ws, 20);
+    await sendBurst(client, Array.from({ length: 20 }, (_, i) => transcript(i)));
+    await arrived;
+    expect(harness.stats.pauses).toBe(1);
+    expect(ws.isPaused).toBe(true);
+
+    const contents: string[] = [];
+    for await (const event of harness.events) {
+      contents.push((event as UserTranscriptionReceived).content);
+      if (contents.length === 20) break;
+    }
+    expect(contents).toEqual(Array.from({ length: 20 }, (_, i) => `w${i}`));
+    expect(ws.isPaused).toBe(false);
+    await client.close();
+  });
+
+  it("closes with 1008 when input keeps arriving far past the queue bound", async () => {
+    const { client, harness } = await harnessServer({ maxQueuedFrames: 4, maxFramesPerSecond: 10_000 });
+    await sendBurst(client, Array.from({ length: 50 }, (_, i) => transcript(i)));
+    expect(await client.waitForClose()).toEqual({ code: 1008, reason: "too many frames: over 16 waiting to be handled" });
+    expect(await harness.ended).toMatchObject({ code: 1008, by: "server" });
+  });
+
+  it("sends nothing after close, and close is idempotent", async () => {
+    const { client, harness } = await harnessServer();
+    expect(harness.send({ type: "message", content: "one" })).toBe(true);
+    const first = harness.close(1000, "bye");
+    expect(harness.state).toBe("closing");
+    expect(harness.send({ type: "message", content: "two" })).toBe(false);
+    expect(harness.close(1001, "other")).toBe(first);
+    expect(await first).toEqual({ code: 1000, reason: "bye" });
+    expect(harness.state).toBe("closed");
+    expect(await client.waitForClose()).toEqual({ code: 1000, reason: "bye" });
+    expect(client.frames).toEqual([{ type: "message", content: "one" }]);
+    expect(harness.stats).toMatchObject({ framesOut: 1, droppedOut: 1 });
+  });
+
+  it("ends its input when the client closes", async () => {
+    const { client, harness } = await harnessServer();
+    await client.send(transcript(1));
+    await client.close();
+    const events: object[] = [];
+    for await (const event of harness.events) events.push(event);
+    expect(events).toEqual([new UserTranscriptionReceived({ content: "w1" })]);
+    expect(await harness.ended).toMatchObject({ code: 1000, by: "client" });
+  });
+
+  it("drops a client that does not answer the close handshake after closeTimeoutMs", async () => {
+    const { client, harness } = await harnessServer({ closeTimeoutMs: 50 });
+    client.socket.pause();
+    const closed = await harness.close(1000, "bye");
+    // Terminated: the server never got the client's close frame.
+    expect(closed.code).toBe(1006);
+    client.socket.resume();
+    await client.waitForClose();
+  });
+});
