@@ -1,6 +1,11 @@
 import { SwitchboardError } from "./errors.js";
 import type { EventClass } from "./event-registry.js";
-import { AgentResponse, UserStartedSpeaking, UserStoppedSpeaking, UserTranscriptionReceived } from "./events.js";
+import {
+  AgentResponse,
+  UserStartedSpeaking,
+  UserStoppedSpeaking,
+  UserTranscriptionReceived,
+} from "./events.js";
 import {
   applyControls,
   attachToBus,
@@ -87,11 +92,11 @@ export class Bridge {
   constructor(nodeOrName: NodeLike | string) {
     this.node = typeof nodeOrName === "string" ? undefined : nodeOrName;
     this.nodeId = typeof nodeOrName === "string" ? nodeOrName : nodeOrName.id;
-    const bridge = this;
+    const logger = () => this.#logger;
     this.#host = {
       nodeId: this.nodeId,
       get log() {
-        return bridge.#logger;
+        return logger();
       },
       reportError: (route, message, error) => this.#reportError(route, message, error),
     };
@@ -101,12 +106,15 @@ export class Bridge {
    * Starts a route: messages whose event matches `event` (a class, an alias glob or `"*"`).
    * @example bridge.on(UserTranscriptionReceived, { source: "user" }).map(node.addEvent)
    */
-  on<E extends object>(event: EventClass<E>, options?: RouteOptions<E>): RouteBuilder<Message<E>, E>;
+  on<E extends object>(
+    event: EventClass<E>,
+    options?: RouteOptions<E>,
+  ): RouteBuilder<Message<E>, E>;
   on(event: string, options?: RouteOptions<object>): RouteBuilder<Message, object>;
   on(event: EventSelector, options: RouteOptions<object> = {}): RouteBuilder<Message, object> {
-    const route = new Route(this.#host, compileSelector(event, options.where as Where<object> | undefined), {
+    const route = new Route(this.#host, compileSelector(event, options.where), {
       source: options.source,
-      filter: options.filter as ((message: Message) => unknown) | undefined,
+      filter: options.filter,
     });
     this.#routes.push(route);
     return new RouteBuilder({
@@ -161,14 +169,21 @@ export class Bridge {
   conversation(node: ConversationalNode, options: ConversationOptions = {}): ConversationRoutes {
     const transcripts = this.on(UserTranscriptionReceived).map((message) => node.addEvent(message));
     const generation = this.on(options.runOn ?? UserStoppedSpeaking)
-      .interruptOn(options.cancelOn ?? UserStartedSpeaking, node.onInterruptGenerate)
+      // Called as a method: the node may be a plain class whose methods use `this`.
+      .interruptOn(options.cancelOn ?? UserStartedSpeaking, (message) =>
+        node.onInterruptGenerate(message),
+      )
       .stream((message, ctx) => node.generate(message, ctx))
       .broadcast();
     return { transcripts, generation };
   }
 
   get #logger(): Logger {
-    if (this.#log === undefined) throw new SwitchboardError("ROUTE_CONFIG", `bridge "${this.nodeId}" is not registered on a bus`);
+    if (this.#log === undefined)
+      throw new SwitchboardError(
+        "ROUTE_CONFIG",
+        `bridge "${this.nodeId}" is not registered on a bus`,
+      );
     return this.#log;
   }
 
@@ -179,7 +194,10 @@ export class Bridge {
   ): void | PromiseLike<void> {
     const bus = this.#bus;
     if (bus === undefined) {
-      throw new SwitchboardError("ROUTE_CONFIG", `bridge "${this.nodeId}" is not registered on a bus`);
+      throw new SwitchboardError(
+        "ROUTE_CONFIG",
+        `bridge "${this.nodeId}" is not registered on a bus`,
+      );
     }
     const message = new Message({
       source: this.nodeId,
@@ -199,7 +217,12 @@ export class Bridge {
     if (bus === undefined || inputs.length === 0) return;
     const controller = (this.#inputController ??= new AbortController());
     const emit = (event: object) =>
-      bus.publish(undefined, event instanceof Message ? event : new Message({ source: this.nodeId, event }));
+      bus.publish(
+        undefined,
+        event instanceof Message
+          ? (event as Message<object>)
+          : new Message({ source: this.nodeId, event }),
+      );
     const running = inputs.map((input) => runInput(input, emit, controller.signal, bus.log));
     this.#inputsDone = Promise.all([this.#inputsDone, ...running]);
   }
@@ -207,12 +230,17 @@ export class Bridge {
   /** @internal */
   [attachToBus](link: BusLink): void {
     if (this.#bus !== undefined && this.#bus !== link) {
-      throw new SwitchboardError("ROUTE_CONFIG", `bridge "${this.nodeId}" is already registered on another bus`);
+      throw new SwitchboardError(
+        "ROUTE_CONFIG",
+        `bridge "${this.nodeId}" is already registered on another bus`,
+      );
     }
     this.#bus = link;
     this.#log = link.log;
     if (isBusAwareNode(this.node)) {
-      this.node[attachNode]((event) => void link.publish(undefined, new Message({ source: this.nodeId, event })));
+      this.node[attachNode](
+        (event) => void link.publish(undefined, new Message({ source: this.nodeId, event })),
+      );
     }
   }
 
@@ -260,11 +288,10 @@ export class Bridge {
 function toEvent(value: unknown, eventClass: (new (init: never) => object) | undefined): object {
   if (eventClass !== undefined) return new eventClass(value as never);
   if (typeof value === "string") return new AgentResponse({ content: value });
-  if (value instanceof Message) return value.event;
+  if (value instanceof Message) return (value as Message<object>).event;
   if (typeof value === "object" && value !== null) return value;
   throw new SwitchboardError(
     "NOT_AN_EVENT",
     `broadcast() got ${value === null ? "null" : typeof value}; map it to an event or pass an event class`,
   );
 }
-
