@@ -12,7 +12,9 @@ export interface LineStyleInput<D = unknown> {
 }
 
 /** Everything `bridge.withInputRouting()` accepts. */
-export type InputSource = AsyncIterable<object> | Observable<object> | LineStyleInput<never>;
+// `unknown`, not `never`: `get()` may return any data; `mapToEvents` is a method, so its
+// parameter is checked bivariantly and any data type fits.
+export type InputSource = AsyncIterable<object> | Observable<object> | LineStyleInput<unknown>;
 
 /**
  * Feeds `source` into `emit` until `signal` aborts or the source ends. Each emit is awaited, so a
@@ -27,29 +29,32 @@ export async function runInput(
   try {
     if (isObservable(source)) {
       await new Promise<void>((resolve, reject) => {
+        // One teardown path whichever comes first: abort, completion or error.
+        const done = (error?: unknown) => {
+          signal.removeEventListener("abort", onAbort);
+          subscription?.unsubscribe();
+          if (error === undefined) resolve();
+          else reject(error instanceof Error ? error : new Error("input failed", { cause: error }));
+        };
+        const onAbort = () => done();
+        signal.addEventListener("abort", onAbort, { once: true });
         const subscription = source.subscribe({
           next: (event) => void emit(event),
-          error: reject,
-          complete: resolve,
+          error: (error: unknown) => done(error ?? new Error("input failed")),
+          complete: () => done(),
         });
-        signal.addEventListener(
-          "abort",
-          () => {
-            subscription.unsubscribe();
-            resolve();
-          },
-          { once: true },
-        );
+        if (signal.aborted) done();
       });
     } else if (Symbol.asyncIterator in source) {
       await pump(source[Symbol.asyncIterator](), emit, signal);
     } else {
-      const input = source as LineStyleInput<unknown>;
+      const input = source;
       while (!signal.aborted) {
         const data = await abortable(Promise.resolve(input.get()), signal);
         if (data === ABORTED) return;
         const events = input.mapToEvents(data);
-        if (Symbol.asyncIterator in events) await pump(events[Symbol.asyncIterator](), emit, signal);
+        if (Symbol.asyncIterator in events)
+          await pump(events[Symbol.asyncIterator](), emit, signal);
         else for (const event of events) await emit(event);
       }
     }
