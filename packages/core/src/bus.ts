@@ -197,11 +197,12 @@ export class Bus {
     if (this.#state === "closed") return;
     const { message, seq, owner } = pending;
     // Stale: produced by an execution cancelled while this message waited in the queue.
-    if (owner?.cancelled === true) return;
+    const stale = () => owner?.cancelled === true;
+    if (stale()) return;
     this.#messages.next(message);
     for (const bridge of this.#bridges) {
       // A bridge earlier in this loop may have broadcast an interrupt that cancelled the producer.
-      if (owner?.cancelled === true) return;
+      if (stale()) return;
       bridge[deliverMessage](message, seq);
     }
   }
