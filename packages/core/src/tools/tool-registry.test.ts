@@ -382,6 +382,10 @@ describe("ToolRegistry", () => {
       ]);
     });
 
+    it("never rejects, even for calls that are not iterable", async () => {
+      await expect(registryOf([echo]).execute(42 as unknown as ToolCall[])).resolves.toEqual([]);
+    });
+
     it("never rejects, even for a malformed call object", async () => {
       const calls = [null, { id: 1, name: 2 }] as unknown as ToolCall[];
       const results = await registryOf([echo]).execute(calls);

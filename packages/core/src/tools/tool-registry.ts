@@ -181,7 +181,13 @@ export class ToolRegistry implements Iterable<Tool> {
         );
       }
     };
-    const list = Array.from(calls);
+    let list: ToolCallInput[];
+    try {
+      list = Array.from(calls);
+    } catch (error) {
+      this.#log.error({ err: error }, "tool calls are not iterable");
+      return [];
+    }
     if (parallel) return Promise.all(list.map(runOne));
     const results: ToolResult[] = [];
     for (const call of list) results.push(await runOne(call));
@@ -217,10 +223,8 @@ export class ToolRegistry implements Iterable<Tool> {
       return fail(this.#unknownToolMessage(call.toolName));
     }
     if (call.argumentsError !== undefined) {
-      this.#log.info(
-        { ...fields, reason: call.argumentsError },
-        "model sent unparseable tool arguments",
-      );
+      // Not the reason: V8's JSON errors quote the model's text, which may carry what the user said.
+      this.#log.info(fields, "model sent unparseable tool arguments");
       return fail(
         `Invalid arguments for tool "${tool.name}": ${call.argumentsError}. ${RETRY_HINT}`,
       );
