@@ -1,0 +1,216 @@
+import {
+  AgentError,
+  isAbortError,
+  ReasoningNode,
+  ToolCall,
+  ToolRegistry,
+  type ConversationContext,
+  type ReasoningNodeOptions,
+  type Tool,
+  type ToolArgs,
+  type ToolResult,
+} from "@switchboard/core";
+import type { ChatModel, ChatToolCall } from "./chat-model.js";
+import { toChatModelError } from "./chat-model-error.js";
+import { contextToMessages, type ContextToMessagesOptions } from "./context-to-messages.js";
+import { abortableDelay } from "./internal/abortable-delay.js";
+import { toRegistry } from "./internal/offered-tools.js";
+
+/** Options of {@link OpenAIChatNode}. */
+export interface OpenAIChatNodeOptions extends ReasoningNodeOptions {
+  /** The model: `OpenAIChat`, `ScriptedChat`, or anything with the same `chat()`. */
+  llm: ChatModel;
+  /** The tools offered to the model. */
+  tools?: ToolRegistry | readonly Tool[];
+  /** How many rounds of tool calls one reply may take; the next request offers no tools. Default 5. */
+  maxToolRounds?: number;
+  /** Say {@link fillerText} when tools are still running after this many ms. Default 1500. */
+  fillerAfterMs?: number;
+  /** Default "One moment while I look that up." */
+  fillerText?: string;
+  /** Spoken when the model cannot be reached or fails. Default "Sorry, I'm having trouble right now." */
+  fallbackText?: string;
+  /** Retries of a request that failed before its first chunk with a rate limit, server or connection error. Default 2. */
+  maxRetries?: number;
+  /** First retry delay in ms; doubles each retry (a server's `retry-after` wins, capped at 4 s). Default 250. */
+  retryDelayMs?: number;
+  /** Per tool call; a call still running after this is aborted and reported as timed out. Default: none. */
+  toolTimeoutMs?: number;
+  temperature?: number;
+  /** How the history becomes chat messages. */
+  messages?: ContextToMessagesOptions;
+}
+
+const MAX_RETRY_DELAY_MS = 4000;
+
+/** The node's options with their defaults applied. */
+interface NodeSettings {
+  maxToolRounds: number;
+  fillerAfterMs: number;
+  fillerText: string;
+  fallbackText: string;
+  maxRetries: number;
+  retryDelayMs: number;
+  toolTimeoutMs: number | undefined;
+  temperature: number | undefined;
+  messages: ContextToMessagesOptions | undefined;
+}
+
+function toToolCallEvent(call: ChatToolCall): ToolCall {
+  const init = { toolName: call.name, toolCallId: call.id };
+  if (call.arguments.trim() === "") return new ToolCall(init);
+  try {
+    const args: unknown = JSON.parse(call.arguments);
+    if (typeof args === "object" && args !== null && !Array.isArray(args)) {
+      return new ToolCall({ ...init, toolArgs: args as ToolArgs });
+    }
+  } catch {
+    // Kept raw below: the registry turns it into a ToolResult error the model can act on.
+  }
+  return new ToolCall({ ...init, rawArguments: call.arguments });
+}
+
+/**
+ * A reasoning node that talks to a chat model: it streams the model's text, runs the tools the
+ * model asks for (in parallel, through a `ToolRegistry`), says a filler when they are slow,
+ * feeds the results back and streams the follow-up, for a bounded number of rounds. An
+ * interrupt aborts everything in flight — the model's HTTP request and running tools. A failed
+ * request becomes an `AgentError` and a spoken fallback, never a crashed route; one that fails
+ * before its first chunk with a rate limit, server or connection error is retried.
+ * @example
+ * const node = new OpenAIChatNode({
+ *   systemPrompt: "You are a helpful voice agent.",
+ *   llm: new OpenAIChat({ model: "gpt-4o-mini" }),
+ *   tools: [getWeather],
+ * });
+ * const bridge = new Bridge(node);
+ * bridge.on(UserTranscriptionReceived).map(node.addEvent);
+ * bridge.on(UserStoppedSpeaking).interruptOn(UserStartedSpeaking, node.onInterruptGenerate).stream(node.generate).broadcast();
+ */
+export class OpenAIChatNode extends ReasoningNode {
+  readonly llm: ChatModel;
+  readonly tools: ToolRegistry;
+  readonly #options: NodeSettings;
+
+  constructor(options: OpenAIChatNodeOptions) {
+    super(options);
+    this.llm = options.llm;
+    this.tools =
+      options.tools === undefined
+        ? new ToolRegistry([], { logger: this.log })
+        : toRegistry(options.tools);
+    this.#options = {
+      maxToolRounds: options.maxToolRounds ?? 5,
+      fillerAfterMs: options.fillerAfterMs ?? 1500,
+      fillerText: options.fillerText ?? "One moment while I look that up.",
+      fallbackText: options.fallbackText ?? "Sorry, I'm having trouble right now.",
+      maxRetries: options.maxRetries ?? 2,
+      retryDelayMs: options.retryDelayMs ?? 250,
+      toolTimeoutMs: options.toolTimeoutMs,
+      temperature: options.temperature,
+      messages: options.messages,
+    };
+  }
+
+  protected override async *processContext(
+    context: ConversationContext,
+  ): AsyncGenerator<object | string> {
+    const { signal } = context;
+    // Where two separate texts meet (a round's answer, the filler, the next round), keep words apart.
+    let endsWithSpace = true;
+    const spoken = (text: string, startsNewText: boolean) => {
+      const out = startsNewText && !endsWithSpace && !/^\s/.test(text) ? ` ${text}` : text;
+      endsWithSpace = /\s$/.test(out);
+      return out;
+    };
+    const spaced = (text: string) => spoken(text, true);
+
+    for (let round = 0; ; round++) {
+      const offerTools = this.tools.size > 0 && round < this.#options.maxToolRounds;
+      let calls: ChatToolCall[] = [];
+      for (let attempt = 0; ; attempt++) {
+        let started = false;
+        try {
+          const messages = contextToMessages(context, this.#options.messages);
+          const stream = this.llm.chat({
+            messages,
+            ...(offerTools && { tools: this.tools }),
+            signal,
+            ...(this.#options.temperature !== undefined && {
+              temperature: this.#options.temperature,
+            }),
+          });
+          for await (const chunk of stream) {
+            if (chunk.content) {
+              yield spoken(chunk.content, !started);
+              started = true;
+            }
+            if (chunk.toolCalls) calls.push(...chunk.toolCalls);
+          }
+          break;
+        } catch (thrown) {
+          if (signal.aborted || isAbortError(thrown)) return;
+          const error = toChatModelError(thrown);
+          calls = [];
+          if (!started && error.retryable && attempt < this.#options.maxRetries) {
+            const delay = Math.min(
+              error.retryAfterMs ?? this.#options.retryDelayMs * 2 ** attempt,
+              MAX_RETRY_DELAY_MS,
+            );
+            this.log.warn(
+              { err: error, attempt: attempt + 1, delayMs: delay },
+              "model request failed; retrying",
+            );
+            if (!(await abortableDelay(delay, signal))) return;
+            continue;
+          }
+          this.log.error(
+            { err: error, kind: error.kind, status: error.status },
+            "model request failed",
+          );
+          yield new AgentError({ error, code: error.code });
+          yield spaced(this.#options.fallbackText);
+          return;
+        }
+      }
+      if (signal.aborted || calls.length === 0) return;
+      if (!offerTools) {
+        this.log.warn(
+          { round, calls: calls.length },
+          "model called tools that were not offered; ignoring",
+        );
+        return;
+      }
+
+      const events = calls.map(toToolCallEvent);
+      for (const event of events) yield event;
+      const results = yield* this.#runTools(events, signal, spaced);
+      if (results === undefined) return;
+      for (const result of results) yield result;
+    }
+  }
+
+  /** Runs one round's calls in parallel; says the filler if they are slow. `undefined` when interrupted. */
+  async *#runTools(
+    calls: ToolCall[],
+    signal: AbortSignal,
+    spaced: (text: string) => string,
+  ): AsyncGenerator<string, ToolResult[] | undefined> {
+    const running = this.tools.execute(calls, {
+      parallel: true,
+      signal,
+      ...(this.#options.toolTimeoutMs !== undefined && { timeoutMs: this.#options.toolTimeoutMs }),
+    });
+    const timer = new AbortController();
+    const slow = abortableDelay(
+      this.#options.fillerAfterMs,
+      AbortSignal.any([signal, timer.signal]),
+    );
+    const first = await Promise.race([running, slow]);
+    timer.abort();
+    if (signal.aborted) return undefined;
+    if (first === true) yield spaced(this.#options.fillerText);
+    const results = await running;
+    return signal.aborted ? undefined : results;
+  }
+}
