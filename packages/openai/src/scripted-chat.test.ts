@@ -123,9 +123,8 @@ describe("ScriptedChat", () => {
     vi.useFakeTimers();
     const llm = new ScriptedChat({ firstTokenDelayMs: 0, interTokenDelayMs: 10_000 });
     const controller = new AbortController();
-    const iterator = llm
-      .chat({ messages: said("hello"), signal: controller.signal })
-      [Symbol.asyncIterator]();
+    const stream = llm.chat({ messages: said("hello"), signal: controller.signal });
+    const iterator = stream[Symbol.asyncIterator]();
     await expect(iterator.next()).resolves.toMatchObject({ done: false });
     const pending = iterator.next();
     await vi.advanceTimersByTimeAsync(0);
