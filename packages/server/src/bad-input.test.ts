@@ -32,13 +32,19 @@ async function echoApp(options: VoiceAgentAppOptions = {}, script: Script = echo
 }
 
 /** Sends `raw`, then checks that the session still answers a normal turn. */
-async function expectErrorThenAlive(client: HarnessClient, raw: string | Buffer, expected: string | RegExp) {
+async function expectErrorThenAlive(
+  client: HarnessClient,
+  raw: string | Buffer,
+  expected: string | RegExp,
+) {
   const since = client.frames.length;
   await client.send(raw);
   const error = await client.waitFor((f) => f.type === "error", { since });
   expect(error.type === "error" && error.content).toMatch(expected);
   await client.say("still there?");
-  expect((await client.reply({ since: client.frames.indexOf(error) + 1 })).text).toBe("You said: still there?");
+  expect((await client.reply({ since: client.frames.indexOf(error) + 1 })).text).toBe(
+    "You said: still there?",
+  );
 }
 
 describe("bad input", () => {
@@ -52,10 +58,26 @@ describe("bad input", () => {
       '{"type":"shout","content":"hi"}',
       'unknown frame type "shout"; expected one of message, user_state, agent_state, agent_speech, dtmf',
     ],
-    ["a missing field", '{"type":"message"}', /^invalid "message" frame: content: Invalid input: expected string, received undefined$/],
-    ["a wrongly typed field", '{"type":"message","content":42}', /^invalid "message" frame: content: .*expected string, received number/],
-    ["a bad enum value", '{"type":"user_state","value":"loud"}', /^invalid "user_state" frame: value: .*"speaking"\|"idle"/],
-    ["a bad DTMF button", '{"type":"dtmf","button":"55"}', /^invalid "dtmf" frame: button: expected one of 0-9, \*, #, A-D$/],
+    [
+      "a missing field",
+      '{"type":"message"}',
+      /^invalid "message" frame: content: Invalid input: expected string, received undefined$/,
+    ],
+    [
+      "a wrongly typed field",
+      '{"type":"message","content":42}',
+      /^invalid "message" frame: content: .*expected string, received number/,
+    ],
+    [
+      "a bad enum value",
+      '{"type":"user_state","value":"loud"}',
+      /^invalid "user_state" frame: value: .*"speaking"\|"idle"/,
+    ],
+    [
+      "a bad DTMF button",
+      '{"type":"dtmf","button":"55"}',
+      /^invalid "dtmf" frame: button: expected one of 0-9, \*, #, A-D$/,
+    ],
   ])("answers %s with an error frame and goes on", async (_name, raw, expected) => {
     const { wsUrl } = await echoApp();
     const client = await HarnessClient.connect(wsUrl);
@@ -91,16 +113,24 @@ describe("bad input", () => {
   it("rate-limits a flood of frames: drops the excess with one error frame, then recovers", async () => {
     // The rate limiter's clock jumps one second after the 500th frame: deterministic, no sleeping.
     const { wsUrl, systems } = await echoApp({
-      harness: { maxFramesPerSecond: 50, now: () => ((systems[0]?.harness.stats.framesIn ?? 0) > 500 ? 1000 : 0) },
+      harness: {
+        maxFramesPerSecond: 50,
+        now: () => ((systems[0]?.harness.stats.framesIn ?? 0) > 500 ? 1000 : 0),
+      },
     });
     const client = await HarnessClient.connect(wsUrl);
-    await Promise.all(Array.from({ length: 500 }, () => client.send('{"type":"agent_state","value":"idle"}')));
+    await Promise.all(
+      Array.from({ length: 500 }, () => client.send('{"type":"agent_state","value":"idle"}')),
+    );
     const rateError = await client.waitFor((f) => f.type === "error");
     await client.say("after the flood");
     const reply = await client.reply({ since: client.frames.indexOf(rateError) + 1 });
     expect(reply.text).toBe("You said: after the flood");
     expect(client.frames.filter((f) => f.type === "error")).toEqual([
-      { type: "error", content: "rate limit exceeded: more than 50 frames per second; 1 frame(s) dropped" },
+      {
+        type: "error",
+        content: "rate limit exceeded: more than 50 frames per second; 1 frame(s) dropped",
+      },
     ]);
     expect(systems[0]!.harness.stats).toMatchObject({ framesIn: 503, eventsIn: 53, rejected: 450 });
     await client.close();
@@ -112,14 +142,17 @@ describe("a slow client", () => {
     const chunk = "z".repeat(16 * 1024);
     const limit = 256 * 1024;
     let yielded = 0;
-    const { wsUrl, systems, nodes } = await echoApp({ harness: { maxBufferedBytes: limit } }, async function* (ctx) {
-      // Streams until cancelled; 64 MiB at most if nothing stopped it.
-      for (let i = 0; i < 4096 && !ctx.signal.aborted; i++) {
-        yielded++;
-        yield chunk;
-        await new Promise((resolve) => setImmediate(resolve));
-      }
-    });
+    const { wsUrl, systems, nodes } = await echoApp(
+      { harness: { maxBufferedBytes: limit } },
+      async function* (ctx) {
+        // Streams until cancelled; 64 MiB at most if nothing stopped it.
+        for (let i = 0; i < 4096 && !ctx.signal.aborted; i++) {
+          yielded++;
+          yield chunk;
+          await new Promise((resolve) => setImmediate(resolve));
+        }
+      },
+    );
     const client = await HarnessClient.connect(wsUrl);
     client.socket.pause();
     await client.say("stream forever");
@@ -137,6 +170,8 @@ describe("a slow client", () => {
     expect(closed.code).toBe(1008);
     expect(closed.reason).toBe(`client too slow: over ${limit} bytes of output unread`);
     expect(yielded).toBe(yieldedAtClose);
-    console.info(`slow client: closed after ${yielded} chunks of 16 KiB, ${buffered} bytes buffered at close`);
+    console.info(
+      `slow client: closed after ${yielded} chunks of 16 KiB, ${buffered} bytes buffered at close`,
+    );
   });
 });

@@ -43,7 +43,9 @@ export type ParsedCallRequest = { ok: true; call: CallRequest } | { ok: false; e
 export function parseCallRequestBody(body: unknown): ParsedCallRequest {
   const parsed = callRequestBody.safeParse(body ?? {});
   if (!parsed.success) {
-    const problems = parsed.error.issues.map((issue) => `${issue.path.join(".") || "body"}: ${issue.message}`);
+    const problems = parsed.error.issues.map(
+      (issue) => `${issue.path.join(".") || "body"}: ${issue.message}`,
+    );
     return { ok: false, error: `invalid call request: ${problems.join("; ")}` };
   }
   const b = parsed.data;
@@ -55,13 +57,23 @@ export function parseCallRequestBody(body: unknown): ParsedCallRequest {
       from: b.from ?? "",
       to: b.to ?? "",
       agentCallId: b.agent_call_id ?? callId,
-      agent: { systemPrompt: b.agent?.system_prompt ?? "", introduction: b.agent?.introduction ?? "" },
+      agent: {
+        systemPrompt: b.agent?.system_prompt ?? "",
+        introduction: b.agent?.introduction ?? "",
+      },
       metadata: b.metadata ?? {},
     },
   };
 }
 
-const RESERVED_QUERY = new Set(["call_id", "from", "to", "agent_call_id", "system_prompt", "introduction"]);
+const RESERVED_QUERY = new Set([
+  "call_id",
+  "from",
+  "to",
+  "agent_call_id",
+  "system_prompt",
+  "introduction",
+]);
 
 /**
  * Builds a call request from a WebSocket URL's query string, for clients that connect to `/ws`
@@ -77,7 +89,10 @@ export function callRequestFromQuery(query: URLSearchParams): CallRequest {
     from: query.get("from") ?? "",
     to: query.get("to") ?? "",
     agentCallId: query.get("agent_call_id") ?? callId,
-    agent: { systemPrompt: query.get("system_prompt") ?? "", introduction: query.get("introduction") ?? "" },
+    agent: {
+      systemPrompt: query.get("system_prompt") ?? "",
+      introduction: query.get("introduction") ?? "",
+    },
     metadata,
   };
 }

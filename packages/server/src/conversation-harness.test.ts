@@ -18,7 +18,9 @@ async function harnessServer(options: ConversationHarnessOptions = {}) {
   const connected = new Promise<{ harness: ConversationHarness; ws: WebSocket }>((resolve) =>
     wss?.once("connection", (ws) => resolve({ harness: new ConversationHarness(ws, options), ws })),
   );
-  const client = await HarnessClient.connect(`ws://127.0.0.1:${(wss.address() as AddressInfo).port}`);
+  const client = await HarnessClient.connect(
+    `ws://127.0.0.1:${(wss.address() as AddressInfo).port}`,
+  );
   return { client, ...(await connected) };
 }
 
@@ -50,7 +52,10 @@ describe("ConversationHarness", () => {
   it("pauses reading while input waits for its consumer, then resumes and delivers everything in order", async () => {
     const { client, harness, ws } = await harnessServer({ maxQueuedFrames: 8 });
     const arrived = received(ws, 20);
-    await sendBurst(client, Array.from({ length: 20 }, (_, i) => transcript(i)));
+    await sendBurst(
+      client,
+      Array.from({ length: 20 }, (_, i) => transcript(i)),
+    );
     await arrived;
     expect(harness.stats.pauses).toBe(1);
     expect(ws.isPaused).toBe(true);
@@ -66,9 +71,18 @@ describe("ConversationHarness", () => {
   });
 
   it("closes with 1008 when input keeps arriving far past the queue bound", async () => {
-    const { client, harness } = await harnessServer({ maxQueuedFrames: 4, maxFramesPerSecond: 10_000 });
-    await sendBurst(client, Array.from({ length: 50 }, (_, i) => transcript(i)));
-    expect(await client.waitForClose()).toEqual({ code: 1008, reason: "too many frames: over 16 waiting to be handled" });
+    const { client, harness } = await harnessServer({
+      maxQueuedFrames: 4,
+      maxFramesPerSecond: 10_000,
+    });
+    await sendBurst(
+      client,
+      Array.from({ length: 50 }, (_, i) => transcript(i)),
+    );
+    expect(await client.waitForClose()).toEqual({
+      code: 1008,
+      reason: "too many frames: over 16 waiting to be handled",
+    });
     expect(await harness.ended).toMatchObject({ code: 1008, by: "server" });
   });
 

@@ -137,7 +137,8 @@ export class ConversationHarness {
     this.#rate = new TokenBucket(this.#maxFramesPerSecond, 1000, this.#now);
     this.#closeTimeoutMs = options.closeTimeoutMs ?? 5000;
     this.#queue = new InputQueue((size) => {
-      if (size < this.#maxQueuedFrames / 2 && this.#ws.isPaused && this.#state === "open") this.#ws.resume();
+      if (size < this.#maxQueuedFrames / 2 && this.#ws.isPaused && this.#state === "open")
+        this.#ws.resume();
     });
     this.events = this.#queue;
     this.closed = new Promise((resolve) => (this.#resolveClosed = resolve));
@@ -176,7 +177,10 @@ export class ConversationHarness {
     const buffered = this.#ws.bufferedAmount;
     if (buffered > this.#maxBufferedBytes) {
       this.log.warn({ buffered, limit: this.#maxBufferedBytes }, "client too slow, closing");
-      void this.close(CloseCode.policyViolation, `client too slow: over ${this.#maxBufferedBytes} bytes of output unread`);
+      void this.close(
+        CloseCode.policyViolation,
+        `client too slow: over ${this.#maxBufferedBytes} bytes of output unread`,
+      );
     }
     return true;
   }
@@ -215,7 +219,10 @@ export class ConversationHarness {
     const size = byteLength(data);
     if (size > this.#maxFrameBytes) {
       this.stats.rejected++;
-      void this.close(CloseCode.messageTooBig, `frame of ${size} bytes exceeds the ${this.#maxFrameBytes}-byte limit`);
+      void this.close(
+        CloseCode.messageTooBig,
+        `frame of ${size} bytes exceeds the ${this.#maxFrameBytes}-byte limit`,
+      );
       return;
     }
     if (isBinary) {
@@ -232,7 +239,10 @@ export class ConversationHarness {
     const queued = this.#queue.size;
     if (queued >= this.#maxQueuedFrames * 4) {
       this.log.warn({ queued }, "input flood, closing");
-      void this.close(CloseCode.policyViolation, `too many frames: over ${queued} waiting to be handled`);
+      void this.close(
+        CloseCode.policyViolation,
+        `too many frames: over ${queued} waiting to be handled`,
+      );
     } else if (queued >= this.#maxQueuedFrames && !this.#ws.isPaused) {
       this.log.debug({ queued }, "input paused");
       this.stats.pauses++;

@@ -87,7 +87,10 @@ describe("VoiceAgentApp conversation", () => {
     expect((await client.reply()).text).toBe("You said: thanks");
     expect(client.timings).toHaveLength(3);
 
-    const history = agent.node.conversationEvents.map((e) => [e.constructor.name, (e as { content?: string }).content]);
+    const history = agent.node.conversationEvents.map((e) => [
+      e.constructor.name,
+      (e as { content?: string }).content,
+    ]);
     expect(history).toEqual([
       ["AgentResponse", "Hello! How can I help?"],
       ["UserTranscriptionReceived", "what is the weather like"],
@@ -101,10 +104,24 @@ describe("VoiceAgentApp conversation", () => {
   it("sends tool calls and their results as tool_call frames", async () => {
     const agent = await agentApp(async function* () {
       yield "Let me check. ";
-      const call = new ToolCall({ toolName: "get_weather", toolArgs: { city: "Paris" }, toolCallId: "call_1" });
+      const call = new ToolCall({
+        toolName: "get_weather",
+        toolArgs: { city: "Paris" },
+        toolCallId: "call_1",
+      });
       yield call;
-      yield new ToolResult({ toolName: "get_weather", toolArgs: { city: "Paris" }, result: { tempC: 21 }, toolCallId: "call_1" });
-      yield new ToolResult({ toolName: "get_news", toolArgs: {}, error: "service down", toolCallId: "call_2" });
+      yield new ToolResult({
+        toolName: "get_weather",
+        toolArgs: { city: "Paris" },
+        result: { tempC: 21 },
+        toolCallId: "call_1",
+      });
+      yield new ToolResult({
+        toolName: "get_news",
+        toolArgs: {},
+        error: "service down",
+        toolCallId: "call_2",
+      });
       yield "It is 21 degrees.";
     });
     const client = await HarnessClient.connect(agent.wsUrl);
@@ -113,8 +130,20 @@ describe("VoiceAgentApp conversation", () => {
     expect(reply.frames.slice(0, -1)).toEqual([
       { type: "message", content: "Let me check. " },
       { type: "tool_call", name: "get_weather", arguments: { city: "Paris" }, id: "call_1" },
-      { type: "tool_call", name: "get_weather", arguments: { city: "Paris" }, result: { tempC: 21 }, id: "call_1" },
-      { type: "tool_call", name: "get_news", arguments: {}, result: "Error: service down", id: "call_2" },
+      {
+        type: "tool_call",
+        name: "get_weather",
+        arguments: { city: "Paris" },
+        result: { tempC: 21 },
+        id: "call_1",
+      },
+      {
+        type: "tool_call",
+        name: "get_news",
+        arguments: {},
+        result: "Error: service down",
+        id: "call_2",
+      },
       { type: "message", content: "It is 21 degrees." },
     ]);
     await client.close();
@@ -139,7 +168,10 @@ describe("VoiceAgentApp conversation", () => {
   it("runs the endCall system tool: goodbye message, then end_call", async () => {
     const tools = new ToolRegistry([endCall]);
     const agent = await agentApp(async function* (_ctx) {
-      const call = new ToolCall({ toolName: "end_call", toolArgs: { goodbye_message: "Thanks for calling, bye!" } });
+      const call = new ToolCall({
+        toolName: "end_call",
+        toolArgs: { goodbye_message: "Thanks for calling, bye!" },
+      });
       yield call;
       yield* await tools.execute([call]);
       yield "not spoken after end_call";
@@ -154,7 +186,9 @@ describe("VoiceAgentApp conversation", () => {
       "end_call",
     ]);
     expect(client.closeInfo?.code).toBe(1000);
-    expect(agent.node.conversationEvents).toContainEqual(expect.objectContaining({ content: "Thanks for calling, bye!" }));
+    expect(agent.node.conversationEvents).toContainEqual(
+      expect.objectContaining({ content: "Thanks for calling, bye!" }),
+    );
   });
 
   it("sends transfer, waits timeoutS, then ends the call", async () => {
@@ -177,7 +211,10 @@ describe("VoiceAgentApp conversation", () => {
     const agent = await agentApp(async function* () {
       yield* await tools.execute([
         new ToolCall({ toolName: "send_dtmf", toolArgs: { buttons: "12#" } }),
-        new ToolCall({ toolName: "transfer_call", toolArgs: { target_phone_number: "+15550001111" } }),
+        new ToolCall({
+          toolName: "transfer_call",
+          toolArgs: { target_phone_number: "+15550001111" },
+        }),
       ]);
     });
     const client = await HarnessClient.connect(agent.wsUrl);
@@ -196,7 +233,10 @@ describe("VoiceAgentApp conversation", () => {
   it("turns dtmf frames into DTMFInputEvent and DTMFOutputEvent into dtmf frames", async () => {
     const agent = await agentApp(echo, {
       extraRoutes: (bridge) =>
-        bridge.on(DTMFInputEvent).map((m) => new DTMFOutputEvent({ button: m.event.button })).broadcast(),
+        bridge
+          .on(DTMFInputEvent)
+          .map((m) => new DTMFOutputEvent({ button: m.event.button }))
+          .broadcast(),
     });
     const client = await HarnessClient.connect(agent.wsUrl);
     await client.send({ type: "dtmf", button: "#" });
@@ -232,7 +272,10 @@ describe("VoiceAgentApp conversation", () => {
     await client.say("boom");
     const failed = await client.reply();
     expect(failed.endedBy).toBe("error");
-    expect(failed.frames.at(-1)).toEqual({ type: "error", content: "agent error in agent: kaboom" });
+    expect(failed.frames.at(-1)).toEqual({
+      type: "error",
+      content: "agent error in agent: kaboom",
+    });
     await client.say("hello again");
     expect((await client.reply()).text).toBe("You said: hello again");
     await client.close();
@@ -254,7 +297,9 @@ describe("VoiceAgentApp conversation", () => {
     const agent = await agentApp(async function* (ctx) {
       yield "thinking";
       started();
-      await new Promise((_resolve, reject) => ctx.signal.addEventListener("abort", () => reject(ctx.signal.reason as Error)));
+      await new Promise((_resolve, reject) =>
+        ctx.signal.addEventListener("abort", () => reject(ctx.signal.reason as Error)),
+      );
     });
     const client = await HarnessClient.connect(agent.wsUrl);
     await client.say("hello");

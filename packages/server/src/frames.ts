@@ -23,7 +23,9 @@ const inputSchemas = {
 } as const;
 
 /** A validated input frame (client → agent). */
-export type InputFrame = { [K in keyof typeof inputSchemas]: z.infer<(typeof inputSchemas)[K]> }[keyof typeof inputSchemas];
+export type InputFrame = {
+  [K in keyof typeof inputSchemas]: z.infer<(typeof inputSchemas)[K]>;
+}[keyof typeof inputSchemas];
 
 /** The `type`s a client may send. */
 export const INPUT_FRAME_TYPES = Object.keys(inputSchemas) as readonly InputFrame["type"][];
@@ -34,7 +36,13 @@ export const INPUT_FRAME_TYPES = Object.keys(inputSchemas) as readonly InputFram
  */
 export type OutputFrame =
   | { type: "message"; content: string }
-  | { type: "tool_call"; name: string; arguments: Record<string, unknown>; result?: unknown; id?: string }
+  | {
+      type: "tool_call";
+      name: string;
+      arguments: Record<string, unknown>;
+      result?: unknown;
+      id?: string;
+    }
   | { type: "end_call" }
   | { type: "transfer"; target_phone_number: string }
   | { type: "log_event"; event: string; metadata?: Record<string, unknown> }
@@ -43,7 +51,8 @@ export type OutputFrame =
   | { type: "error"; content: string };
 
 /** What parsing one text frame gave: an event, or a message for the client saying what was wrong. */
-export type ParsedFrame = { ok: true; frame: InputFrame; event: object } | { ok: false; error: string };
+export type ParsedFrame =
+  { ok: true; frame: InputFrame; event: object } | { ok: false; error: string };
 
 /**
  * Parses and validates one text frame into the event it stands for.
@@ -59,11 +68,11 @@ export function parseInputFrame(text: string): ParsedFrame {
     return { ok: false, error: `frame is not valid JSON: ${(error as Error).message}` };
   }
   if (typeof data !== "object" || data === null || Array.isArray(data)) {
-    return { ok: false, error: "frame must be a JSON object with a string \"type\"" };
+    return { ok: false, error: 'frame must be a JSON object with a string "type"' };
   }
   const type: unknown = (data as { type?: unknown }).type;
   if (typeof type !== "string") {
-    return { ok: false, error: "frame is missing a string \"type\" field" };
+    return { ok: false, error: 'frame is missing a string "type" field' };
   }
   if (!Object.hasOwn(inputSchemas, type)) {
     return {
@@ -74,7 +83,9 @@ export function parseInputFrame(text: string): ParsedFrame {
   const schema = inputSchemas[type as keyof typeof inputSchemas];
   const parsed = schema.safeParse(data);
   if (!parsed.success) {
-    const problems = parsed.error.issues.map((issue) => `${issue.path.join(".") || "frame"}: ${issue.message}`);
+    const problems = parsed.error.issues.map(
+      (issue) => `${issue.path.join(".") || "frame"}: ${issue.message}`,
+    );
     return { ok: false, error: `invalid "${type}" frame: ${problems.join("; ")}` };
   }
   return { ok: true, frame: parsed.data, event: frameToEvent(parsed.data) };

@@ -34,7 +34,10 @@ async function twoAgentApp(handoff: (target: string) => object) {
     const bBridge = new Bridge(b);
     bBridge.conversation(b);
     // The new speaker picks up the conversation as soon as it is authorized.
-    bBridge.on(Authorize, { where: { agent: "billing" } }).stream(b.generate).broadcast();
+    bBridge
+      .on(Authorize, { where: { agent: "billing" } })
+      .stream(b.generate)
+      .broadcast();
     sys.withSpeakingNode(a, aBridge).withNode(b, bBridge);
     await sys.start();
     await sys.waitForShutdown();
@@ -44,8 +47,14 @@ async function twoAgentApp(handoff: (target: string) => object) {
 
 describe("handoff between two nodes", () => {
   it.each([
-    ["a transfer_to_<agent> tool call", (target: string) => new ToolCall({ toolName: `transfer_to_${target}`, toolCallId: "call_h" })],
-    ["an AgentHandoff event", (target: string) => new AgentHandoff({ targetAgent: target, reason: "invoice" })],
+    [
+      "a transfer_to_<agent> tool call",
+      (target: string) => new ToolCall({ toolName: `transfer_to_${target}`, toolCallId: "call_h" }),
+    ],
+    [
+      "an AgentHandoff event",
+      (target: string) => new AgentHandoff({ targetAgent: target, reason: "invoice" }),
+    ],
   ])("makes the target the only speaker after %s", async (_name, handoff) => {
     const { wsUrl, system } = await twoAgentApp(handoff);
     const client = await HarnessClient.connect(wsUrl);
@@ -56,14 +65,21 @@ describe("handoff between two nodes", () => {
 
     await client.say("I have a question about my invoice");
     const handedOff = await client.reply();
-    expect(handedOff.chunks).toEqual(["Let me get billing. ", "Billing: I have a question about my invoice"]);
+    expect(handedOff.chunks).toEqual([
+      "Let me get billing. ",
+      "Billing: I have a question about my invoice",
+    ]);
     expect(system().speakingNodeId).toBe("billing");
 
     // Both nodes still hear the user, but only billing reaches them.
     await client.say("how much do I owe");
     const answer = await client.reply();
     expect(answer.text).toBe("Billing: how much do I owe");
-    expect(client.frames.filter((f) => f.type === "message" && f.content.startsWith("Front desk: how much"))).toEqual([]);
+    expect(
+      client.frames.filter(
+        (f) => f.type === "message" && f.content.startsWith("Front desk: how much"),
+      ),
+    ).toEqual([]);
     await client.close();
   });
 

@@ -28,6 +28,11 @@ export {
   type VoiceAgentAppOptions,
   type ListenInfo,
 } from "./voice-agent-app.js";
-export { parseCallRequestBody, callRequestFromQuery, type CallRequest, type ParsedCallRequest } from "./call-request.js";
+export {
+  parseCallRequestBody,
+  callRequestFromQuery,
+  type CallRequest,
+  type ParsedCallRequest,
+} from "./call-request.js";
 export { HANDOFF_TOOL_PREFIX } from "./handoff-tool-prefix.js";
 export { endCall, transferCall, sendDtmf, handoffTool, CallAction } from "./system-tools/index.js";

@@ -48,7 +48,9 @@ describe("interrupting the agent mid-answer", () => {
     // Frames in flight when the client interrupted may still arrive; none sent after the server saw it.
     expect(framesAtInterrupt).toBeGreaterThanOrEqual(6);
     const afterInterrupt = client.frames.slice(framesAtInterrupt);
-    expect(afterInterrupt.filter((f) => f.type === "message")).toEqual([{ type: "message", content: "fresh answer" }]);
+    expect(afterInterrupt.filter((f) => f.type === "message")).toEqual([
+      { type: "message", content: "fresh answer" },
+    ]);
     // No generation_complete for the cancelled turn: only the fresh one's.
     expect(client.frames.filter((f) => f.type === "log_event")).toHaveLength(1);
 

@@ -114,6 +114,9 @@ export class UserBridge extends Bridge {
  * const userBridge = createUserBridge(harness, node);
  * bus.registerBridge("user", userBridge);
  */
-export function createUserBridge(harness: ConversationHarness, authorizedNode: NodeLike | string): UserBridge {
+export function createUserBridge(
+  harness: ConversationHarness,
+  authorizedNode: NodeLike | string,
+): UserBridge {
   return new UserBridge(harness, authorizedNode);
 }

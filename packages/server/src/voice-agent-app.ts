@@ -4,7 +4,11 @@ import type { Duplex } from "node:stream";
 import { createLogger, toError, type Logger } from "@switchboard/core";
 import { WebSocketServer, type WebSocket } from "ws";
 import { callRequestFromQuery, parseCallRequestBody, type CallRequest } from "./call-request.js";
-import { CloseCode, ConversationHarness, type ConversationHarnessOptions } from "./conversation-harness.js";
+import {
+  CloseCode,
+  ConversationHarness,
+  type ConversationHarnessOptions,
+} from "./conversation-harness.js";
 import { VoiceAgentSystem, type ShutdownReason } from "./voice-agent-system.js";
 
 /** Sets up one call: add nodes and bridges to `system`, start it, greet, wait for the end. */
@@ -19,7 +23,9 @@ export interface PreCallResult {
 }
 
 /** Runs before a call is accepted; `null` rejects it (403). */
-export type PreCallHandler = (call: CallRequest) => PreCallResult | null | Promise<PreCallResult | null>;
+export type PreCallHandler = (
+  call: CallRequest,
+) => PreCallResult | null | Promise<PreCallResult | null>;
 
 /** Options of {@link VoiceAgentApp}. */
 export interface VoiceAgentAppOptions {
@@ -118,7 +124,8 @@ export class VoiceAgentApp {
    * @example const { url } = await app.listen({ port: 0, host: "127.0.0.1" });
    */
   async listen(options: { port?: number; host?: string } = {}): Promise<ListenInfo> {
-    if (this.#state !== "idle") throw new Error(`VoiceAgentApp.listen(): the app is ${this.#state}`);
+    if (this.#state !== "idle")
+      throw new Error(`VoiceAgentApp.listen(): the app is ${this.#state}`);
     const port = options.port ?? (process.env["PORT"] ? Number(process.env["PORT"]) : 8000);
     const host = options.host ?? "0.0.0.0";
     await new Promise<void>((resolve, reject) => {
@@ -130,9 +137,14 @@ export class VoiceAgentApp {
     });
     this.#state = "listening";
     const address = this.#server.address() as AddressInfo;
-    const shown = address.address === "0.0.0.0" || address.address === "::" ? "localhost" : address.address;
+    const shown =
+      address.address === "0.0.0.0" || address.address === "::" ? "localhost" : address.address;
     const urlHost = shown.includes(":") ? `[${shown}]` : shown;
-    const info = { host: address.address, port: address.port, url: `http://${urlHost}:${address.port}` };
+    const info = {
+      host: address.address,
+      port: address.port,
+      url: `http://${urlHost}:${address.port}`,
+    };
     this.log.info({ host: info.host, port: info.port }, "listening");
     return info;
   }
@@ -197,7 +209,8 @@ export class VoiceAgentApp {
     try {
       const url = new URL(req.url ?? "/", "http://localhost");
       if (url.pathname === "/status") {
-        if (req.method !== "GET" && req.method !== "HEAD") throw new HttpError(405, "use GET /status");
+        if (req.method !== "GET" && req.method !== "HEAD")
+          throw new HttpError(405, "use GET /status");
         sendJson(res, 200, {
           status: "ok",
           sessions: this.#sessions.size,
@@ -329,7 +342,10 @@ export class VoiceAgentApp {
 
 function sendJson(res: ServerResponse, status: number, body: unknown): void {
   const text = JSON.stringify(body);
-  res.writeHead(status, { "content-type": "application/json", "content-length": Buffer.byteLength(text) });
+  res.writeHead(status, {
+    "content-type": "application/json",
+    "content-length": Buffer.byteLength(text),
+  });
   res.end(text);
 }
 

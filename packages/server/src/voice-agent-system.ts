@@ -20,7 +20,6 @@ import { HANDOFF_TOOL_PREFIX } from "./handoff-tool-prefix.js";
 import { CallAction } from "./system-tools/call-action.js";
 import { SYSTEM_SOURCE, USER_SOURCE, UserBridge } from "./user-bridge.js";
 
-
 /** Why a session ended. */
 export type ShutdownReason =
   /** The client closed the WebSocket. */
@@ -88,7 +87,9 @@ export class VoiceAgentSystem {
       ...(options.maxQueueSize === undefined ? {} : { maxQueueSize: options.maxQueueSize }),
     });
     this.#shutdown = new Promise((resolve) => (this.#resolveShutdown = resolve));
-    void harness.ended.then((end) => this.requestShutdown(end.by === "client" ? "client_closed" : "client_error"));
+    void harness.ended.then((end) =>
+      this.requestShutdown(end.by === "client" ? "client_closed" : "client_error"),
+    );
     this.#wireSystemBridge();
     this.bus.registerBridge(SYSTEM_SOURCE, this.#systemBridge);
     // A route that throws ends its turn with an error frame; the bus has already logged it.
@@ -169,7 +170,11 @@ export class VoiceAgentSystem {
     await this.bus.broadcast(
       new Message({
         source: speakerId,
-        event: new AgentGenerationComplete({ totalLength: text.length, chunkCount: 1, interrupted: false }),
+        event: new AgentGenerationComplete({
+          totalLength: text.length,
+          chunkCount: 1,
+          interrupted: false,
+        }),
       }),
     );
   }
@@ -209,7 +214,11 @@ export class VoiceAgentSystem {
     this.#state = "clean";
   }
 
-  async #step(what: string, fn: () => unknown, fields: Record<string, unknown> = {}): Promise<void> {
+  async #step(
+    what: string,
+    fn: () => unknown,
+    fields: Record<string, unknown> = {},
+  ): Promise<void> {
     try {
       await fn();
     } catch (error) {
@@ -219,7 +228,8 @@ export class VoiceAgentSystem {
 
   /** Handoff, end of call and transfer are routes on the `"system"` bridge, visible like any other. */
   #wireSystemBridge(): void {
-    const fromSpeaker = (m: Message) => m.source !== USER_SOURCE && this.#userBridge?.isAuthorized(m.source) === true;
+    const fromSpeaker = (m: Message) =>
+      m.source !== USER_SOURCE && this.#userBridge?.isAuthorized(m.source) === true;
     const handoff = (agent: string, from: string): Authorize | undefined => {
       if (this.#nodes.has(agent)) return new Authorize({ agent });
       this.log.warn({ agent, from }, "handoff to unknown agent");
@@ -251,10 +261,15 @@ export class VoiceAgentSystem {
         return events;
       })
       .broadcast();
-    this.#systemBridge.on(EndCall, { filter: fromSpeaker }).map(() => this.requestShutdown("end_call"));
+    this.#systemBridge
+      .on(EndCall, { filter: fromSpeaker })
+      .map(() => this.requestShutdown("end_call"));
     this.#systemBridge.on(TransferCall, { filter: fromSpeaker }).map((m) => {
       if (this.#transferTimer !== undefined) return;
-      this.#transferTimer = setTimeout(() => this.requestShutdown("transfer"), m.event.timeoutS * 1000);
+      this.#transferTimer = setTimeout(
+        () => this.requestShutdown("transfer"),
+        m.event.timeoutS * 1000,
+      );
     });
   }
 }

@@ -1,7 +1,10 @@
 import { ReasoningNode, type ConversationContext } from "@switchboard/core";
 
 /** What a {@link ScriptedNode} runs for each turn. */
-export type Script = (context: ConversationContext, node: ScriptedNode) => AsyncIterable<object | string> | Iterable<object | string>;
+export type Script = (
+  context: ConversationContext,
+  node: ScriptedNode,
+) => AsyncIterable<object | string> | Iterable<object | string>;
 
 /**
  * A `ReasoningNode` whose answers come from a function: the agent of the server's tests.
@@ -18,7 +21,9 @@ export class ScriptedNode extends ReasoningNode {
     this.#script = script;
   }
 
-  protected override async *processContext(context: ConversationContext): AsyncIterable<object | string> {
+  protected override async *processContext(
+    context: ConversationContext,
+  ): AsyncIterable<object | string> {
     try {
       yield* this.#script(context, this);
     } finally {

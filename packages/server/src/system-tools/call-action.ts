@@ -18,7 +18,12 @@ export class CallAction {
 
   constructor(
     action: CallAction["action"],
-    details: { goodbye?: string; targetPhoneNumber?: string; timeoutS?: number; buttons?: string } = {},
+    details: {
+      goodbye?: string;
+      targetPhoneNumber?: string;
+      timeoutS?: number;
+      buttons?: string;
+    } = {},
   ) {
     this.action = action;
     this.goodbye = details.goodbye;
@@ -32,7 +37,9 @@ export class CallAction {
     switch (this.action) {
       case "end_call":
         return [
-          ...(this.goodbye !== undefined && this.goodbye.trim() !== "" ? [new AgentResponse({ content: this.goodbye })] : []),
+          ...(this.goodbye !== undefined && this.goodbye.trim() !== ""
+            ? [new AgentResponse({ content: this.goodbye })]
+            : []),
           new EndCall(),
         ];
       case "transfer_call":

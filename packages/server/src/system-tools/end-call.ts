@@ -13,7 +13,10 @@ export const endCall = defineTool({
     "End the call. Use it when the user says goodbye or the conversation is over. " +
     "Pass the last thing to say as goodbye_message; it is spoken before hanging up.",
   parameters: z.object({
-    goodbye_message: z.string().describe("What to say before hanging up, e.g. 'Thanks for calling, goodbye!'").optional(),
+    goodbye_message: z
+      .string()
+      .describe("What to say before hanging up, e.g. 'Thanks for calling, goodbye!'")
+      .optional(),
   }),
   execute: ({ goodbye_message }) =>
     new CallAction("end_call", goodbye_message === undefined ? {} : { goodbye: goodbye_message }),

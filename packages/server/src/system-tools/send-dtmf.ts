@@ -9,9 +9,13 @@ import { CallAction } from "./call-action.js";
  */
 export const sendDtmf = defineTool({
   name: "send_dtmf",
-  description: "Press keypad buttons, e.g. to navigate a phone menu. buttons: digits, * and #, in order.",
+  description:
+    "Press keypad buttons, e.g. to navigate a phone menu. buttons: digits, * and #, in order.",
   parameters: z.object({
-    buttons: z.string().regex(/^[0-9*#A-D]{1,32}$/, "expected 1 to 32 of 0-9, *, #, A-D").describe("e.g. '1' or '1234#'"),
+    buttons: z
+      .string()
+      .regex(/^[0-9*#A-D]{1,32}$/, "expected 1 to 32 of 0-9, *, #, A-D")
+      .describe("e.g. '1' or '1234#'"),
   }),
   execute: ({ buttons }) => new CallAction("send_dtmf", { buttons }),
 });

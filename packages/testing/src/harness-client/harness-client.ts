@@ -107,7 +107,9 @@ export class HarnessClient {
       ws.on("close", (code, reason) => {
         this.#closeInfo = { code, reason: reason.toString() };
         for (const waiter of this.#waiters) {
-          waiter.reject(new Error(`connection closed (${code} ${reason.toString()}) ${this.#describeRecent()}`));
+          waiter.reject(
+            new Error(`connection closed (${code} ${reason.toString()}) ${this.#describeRecent()}`),
+          );
         }
         resolve(this.#closeInfo);
       });
@@ -134,8 +136,11 @@ export class HarnessClient {
    * @example await client.send({ type: "dtmf", button: "5" });
    */
   send(frame: ClientFrame | string | Buffer): Promise<void> {
-    const data = typeof frame === "string" || Buffer.isBuffer(frame) ? frame : JSON.stringify(frame);
-    return new Promise((resolve, reject) => this.socket.send(data, (error) => (error ? reject(error) : resolve())));
+    const data =
+      typeof frame === "string" || Buffer.isBuffer(frame) ? frame : JSON.stringify(frame);
+    return new Promise((resolve, reject) =>
+      this.socket.send(data, (error) => (error ? reject(error) : resolve())),
+    );
   }
 
   /**
@@ -191,8 +196,10 @@ export class HarnessClient {
       firstChunkAt ??= this.receivedAt[i];
     }
     const last = this.frames[end];
-    const endedBy = last?.type === "end_call" || last?.type === "error" ? last.type : "generation_complete";
-    const ttfcMs = firstChunkAt === undefined ? undefined : Math.max(0, firstChunkAt - this.#turnStart);
+    const endedBy =
+      last?.type === "end_call" || last?.type === "error" ? last.type : "generation_complete";
+    const ttfcMs =
+      firstChunkAt === undefined ? undefined : Math.max(0, firstChunkAt - this.#turnStart);
     const totalMs = Math.max(0, (this.receivedAt[end] ?? 0) - this.#turnStart);
     this.timings.push({ said: this.#said, ttfcMs, totalMs });
     return { text: chunks.join(""), chunks, frames, endedBy, ttfcMs, totalMs };
@@ -214,23 +221,33 @@ export class HarnessClient {
   async waitForClose(options: { timeoutMs?: number } = {}): Promise<ClientCloseInfo> {
     const closed = this.#closed;
     if (closed === undefined) throw new Error("HarnessClient: not connected");
-    return withTimeout(closed, options.timeoutMs ?? this.#timeoutMs, () => `no close ${this.#describeRecent()}`);
+    return withTimeout(
+      closed,
+      options.timeoutMs ?? this.#timeoutMs,
+      () => `no close ${this.#describeRecent()}`,
+    );
   }
 
   /** Closes the connection (idempotent) and resolves once it is closed. */
   async close(code = 1000, reason = "client done"): Promise<ClientCloseInfo> {
     const ws = this.socket;
-    if (ws.readyState === WebSocket.OPEN || ws.readyState === WebSocket.CONNECTING) ws.close(code, reason);
+    if (ws.readyState === WebSocket.OPEN || ws.readyState === WebSocket.CONNECTING)
+      ws.close(code, reason);
     return this.waitForClose();
   }
 
   #onFrame(data: RawData, isBinary: boolean): void {
-    const text = Buffer.isBuffer(data) ? data.toString("utf8") : Buffer.from(data as ArrayBuffer).toString("utf8");
+    const text = Buffer.isBuffer(data)
+      ? data.toString("utf8")
+      : Buffer.from(data as ArrayBuffer).toString("utf8");
     let frame: ServerFrame;
     try {
       frame = JSON.parse(text) as ServerFrame;
     } catch {
-      frame = { type: "error", content: `client: the server sent a non-JSON ${isBinary ? "binary" : "text"} frame` };
+      frame = {
+        type: "error",
+        content: `client: the server sent a non-JSON ${isBinary ? "binary" : "text"} frame`,
+      };
     }
     const index = this.frames.push(frame) - 1;
     this.receivedAt.push(performance.now());
@@ -239,12 +256,18 @@ export class HarnessClient {
     }
   }
 
-  #waitIndex(predicate: (frame: ServerFrame) => boolean, from: number, timeoutMs: number | undefined): Promise<number> {
+  #waitIndex(
+    predicate: (frame: ServerFrame) => boolean,
+    from: number,
+    timeoutMs: number | undefined,
+  ): Promise<number> {
     for (let i = from; i < this.frames.length; i++) {
       if (predicate(this.frames[i] as ServerFrame)) return Promise.resolve(i);
     }
     if (this.#closeInfo !== undefined) {
-      return Promise.reject(new Error(`connection closed (${this.#closeInfo.code}) ${this.#describeRecent()}`));
+      return Promise.reject(
+        new Error(`connection closed (${this.#closeInfo.code}) ${this.#describeRecent()}`),
+      );
     }
     const ms = timeoutMs ?? this.#timeoutMs;
     return new Promise<number>((resolve, reject) => {
@@ -261,7 +284,11 @@ export class HarnessClient {
           clearTimeout(waiter.timer);
           reject(error);
         },
-        timer: setTimeout(() => waiter.reject(new Error(`no matching frame within ${ms} ms ${this.#describeRecent()}`)), ms),
+        timer: setTimeout(
+          () =>
+            waiter.reject(new Error(`no matching frame within ${ms} ms ${this.#describeRecent()}`)),
+          ms,
+        ),
       };
       this.#waiters.add(waiter);
     });
@@ -275,7 +302,10 @@ export class HarnessClient {
 
 function withTimeout<T>(promise: Promise<T>, ms: number, describe: () => string): Promise<T> {
   return new Promise((resolve, reject) => {
-    const timer = setTimeout(() => reject(new Error(`timed out after ${ms} ms: ${describe()}`)), ms);
+    const timer = setTimeout(
+      () => reject(new Error(`timed out after ${ms} ms: ${describe()}`)),
+      ms,
+    );
     promise.then(
       (value) => {
         clearTimeout(timer);

@@ -6,7 +6,13 @@
  */
 export type ServerFrame =
   | { type: "message"; content: string }
-  | { type: "tool_call"; name: string; arguments: Record<string, unknown>; result?: unknown; id?: string }
+  | {
+      type: "tool_call";
+      name: string;
+      arguments: Record<string, unknown>;
+      result?: unknown;
+      id?: string;
+    }
   | { type: "end_call" }
   | { type: "transfer"; target_phone_number: string }
   | { type: "log_event"; event: string; metadata?: Record<string, unknown> }
