@@ -1,0 +1,160 @@
+import { bufferCount, map as rxMap } from "rxjs";
+import { describe, expectTypeOf, it } from "vitest";
+import { Bridge } from "./bridge.js";
+import {
+  AgentResponse,
+  DTMFInputEvent,
+  UserStartedSpeaking,
+  UserStoppedSpeaking,
+  UserTranscriptionReceived,
+} from "./events.js";
+import type { Message } from "./message.js";
+import type { RouteBuilder } from "./route-builder.js";
+import type { RouteContext } from "./route-context.js";
+
+const bridge = new Bridge("agent");
+
+describe("RouteBuilder types", () => {
+  it("on(EventClass) carries Message<Event>", () => {
+    expectTypeOf(bridge.on(UserTranscriptionReceived)).toEqualTypeOf<
+      RouteBuilder<Message<UserTranscriptionReceived>, UserTranscriptionReceived>
+    >();
+    expectTypeOf(bridge.on("user.*")).toEqualTypeOf<RouteBuilder<Message, object>>();
+    expectTypeOf(bridge.on(UserStoppedSpeaking).on(DTMFInputEvent)).toEqualTypeOf<
+      RouteBuilder<Message<DTMFInputEvent>, DTMFInputEvent>
+    >();
+  });
+
+  it("types where and filter by the event", () => {
+    bridge.on(UserTranscriptionReceived, {
+      where: { content: (c) => expectTypeOf(c).toEqualTypeOf<string>() !== undefined },
+      filter: (m) => expectTypeOf(m).toEqualTypeOf<Message<UserTranscriptionReceived>>(),
+    });
+    // @ts-expect-error: no such property on the event
+    bridge.on(UserTranscriptionReceived, { where: { nope: 1 } });
+    // @ts-expect-error: content is a string
+    bridge.on(UserTranscriptionReceived, { where: { content: 3 } });
+  });
+
+  it("map changes the type and unwraps an async result", () => {
+    const r = bridge.on(UserTranscriptionReceived).map((m) => m.event.content.length);
+    expectTypeOf(r).toEqualTypeOf<RouteBuilder<number, UserTranscriptionReceived>>();
+    const a = r.map(async (n) => String(n));
+    expectTypeOf(a).toEqualTypeOf<RouteBuilder<string, UserTranscriptionReceived>>();
+  });
+
+  it("a type-guard filter narrows; a plain filter keeps the type", () => {
+    const events = bridge.on("*").map((m) => m.event);
+    expectTypeOf(events).toEqualTypeOf<RouteBuilder<object, object>>();
+    const narrowed = events.filter((e): e is AgentResponse => e instanceof AgentResponse);
+    expectTypeOf(narrowed).toEqualTypeOf<RouteBuilder<AgentResponse, object>>();
+    expectTypeOf(narrowed.filter((e) => e.content.length > 0)).toEqualTypeOf<
+      RouteBuilder<AgentResponse, object>
+    >();
+    expectTypeOf(narrowed.filter(async (e) => e.content !== "")).toEqualTypeOf<
+      RouteBuilder<AgentResponse, object>
+    >();
+  });
+
+  it("stream follows the items of what fn returns", () => {
+    const route = bridge.on(UserStoppedSpeaking);
+    expectTypeOf(
+      route.stream(async function* () {
+        yield new AgentResponse({ content: "x" });
+      }),
+    ).toEqualTypeOf<RouteBuilder<AgentResponse, UserStoppedSpeaking>>();
+    expectTypeOf(route.stream(() => [1, 2, 3])).toEqualTypeOf<
+      RouteBuilder<number, UserStoppedSpeaking>
+    >();
+    expectTypeOf(route.stream(async () => [1, 2, 3])).toEqualTypeOf<
+      RouteBuilder<number, UserStoppedSpeaking>
+    >();
+    expectTypeOf(route.stream(async () => true)).toEqualTypeOf<
+      RouteBuilder<boolean, UserStoppedSpeaking>
+    >();
+    expectTypeOf(route.stream(() => "one item")).toEqualTypeOf<
+      RouteBuilder<string, UserStoppedSpeaking>
+    >();
+  });
+
+  it("stream() with no fn iterates the current value", () => {
+    const route = bridge.on(UserStoppedSpeaking);
+    expectTypeOf(route.map(() => [1, 2]).stream()).toEqualTypeOf<
+      RouteBuilder<number, UserStoppedSpeaking>
+    >();
+    expectTypeOf(route.map(() => "abc").stream()).toEqualTypeOf<
+      RouteBuilder<string, UserStoppedSpeaking>
+    >();
+    expectTypeOf(route.map(async () => ["a"]).stream()).toEqualTypeOf<
+      RouteBuilder<string, UserStoppedSpeaking>
+    >();
+  });
+
+  it("pipe follows the operators", () => {
+    const route = bridge.on(UserStoppedSpeaking).stream(() => ["a", "b"]);
+    expectTypeOf(route.pipe(rxMap((s) => s.length))).toEqualTypeOf<
+      RouteBuilder<number, UserStoppedSpeaking>
+    >();
+    expectTypeOf(route.pipe(bufferCount(2))).toEqualTypeOf<
+      RouteBuilder<string[], UserStoppedSpeaking>
+    >();
+    expectTypeOf(
+      route.pipe(
+        rxMap((s) => s.length),
+        bufferCount(2),
+      ),
+    ).toEqualTypeOf<RouteBuilder<number[], UserStoppedSpeaking>>();
+    // @ts-expect-error: the operator takes numbers, the route carries strings
+    route.pipe(rxMap((n: number) => n + 1));
+  });
+
+  it("broadcast accepts events and strings, not other values", () => {
+    const route = bridge.on(UserStoppedSpeaking);
+    route.map(() => new AgentResponse({ content: "x" })).broadcast();
+    route.map(() => "text").broadcast();
+    route.broadcast(); // a Message forwards its event
+    route.map(() => ({ content: "x" })).broadcast(AgentResponse);
+    // @ts-expect-error: a number is not an event
+    route.map(() => 42).broadcast();
+    // @ts-expect-error: undefined is not an event
+    route.map(() => undefined).broadcast();
+    // @ts-expect-error: what addEvent returns (void) is not an event
+    route.map((): void => {}).broadcast();
+    // @ts-expect-error: the class's init does not take a number
+    route.map(() => 42).broadcast(AgentResponse);
+  });
+
+  it("types ctx.message by the trigger event in every step", () => {
+    bridge
+      .on(UserTranscriptionReceived)
+      .map((_m, ctx) => {
+        expectTypeOf(ctx).toEqualTypeOf<RouteContext<UserTranscriptionReceived>>();
+        expectTypeOf(ctx.message.event.content).toEqualTypeOf<string>();
+        expectTypeOf(ctx.signal).toEqualTypeOf<AbortSignal>();
+        expectTypeOf(ctx.generationId).toEqualTypeOf<string>();
+        return 1;
+      })
+      .filter((_n, ctx) => ctx.message.event.content !== "")
+      .stream((_n, ctx) => [ctx.message.event.content])
+      .map(
+        (s, ctx) =>
+          expectTypeOf(ctx.message).toEqualTypeOf<Message<UserTranscriptionReceived>>() && s,
+      );
+  });
+
+  it("types control handlers by their event", () => {
+    bridge
+      .on(UserStoppedSpeaking)
+      .interruptOn(UserStartedSpeaking, (m) =>
+        expectTypeOf(m).toEqualTypeOf<Message<UserStartedSpeaking>>(),
+      )
+      .suspendOn(DTMFInputEvent, {
+        handler: (m) => m.event.button,
+        filter: (m) => m.event.button === "#",
+      })
+      .resume_on(UserTranscriptionReceived, (m) => m.event.content)
+      .concurrency("switch");
+    // @ts-expect-error: not a concurrency mode
+    bridge.on(UserStoppedSpeaking).concurrency("parallel");
+  });
+});
