@@ -32,6 +32,11 @@ export async function runChat(options: ChatOptions): Promise<number> {
   });
 
   let agentTalking = false;
+  /** The cursor is in the middle of an `agent > …` line. */
+  let lineOpen = false;
+  /** Resolves when the agent's current reply ends (piped mode waits on it before the next line). */
+  let idle: { promise: Promise<void>; resolve: () => void } | undefined;
+  let firstFrame: (() => void) | undefined;
   let turnStartedAt: number | undefined;
   let firstChunkMs: number | undefined;
   let interruptSent = false;
@@ -41,9 +46,18 @@ export async function runChat(options: ChatOptions): Promise<number> {
   const send = (frame: Frame) => {
     if (socket.readyState === WebSocket.OPEN) socket.send(JSON.stringify(frame));
   };
+  /** Prints a line of its own, closing the agent's line first. */
+  const writeLine = (text: string) => {
+    if (lineOpen) write("\n");
+    lineOpen = false;
+    write(`${text}\n`);
+  };
   const endReply = () => {
-    if (agentTalking) write("\n");
+    if (lineOpen) write("\n");
+    lineOpen = false;
     agentTalking = false;
+    idle?.resolve();
+    idle = undefined;
     waitingForReply?.();
     waitingForReply = undefined;
   };
@@ -51,6 +65,7 @@ export async function runChat(options: ChatOptions): Promise<number> {
   const closed = new Promise<void>((resolve) => socket.once("close", () => resolve()));
   socket.on("message", (data: Buffer, isBinary) => {
     if (isBinary) return;
+    firstFrame?.();
     let frame: Frame;
     try {
       frame = JSON.parse(data.toString("utf8")) as Frame;
@@ -62,56 +77,62 @@ export async function runChat(options: ChatOptions): Promise<number> {
       case "message": {
         if (!agentTalking) {
           agentTalking = true;
+          let resolve!: () => void;
+          idle = { promise: new Promise<void>((r) => (resolve = r)), resolve };
           interruptSent = false;
           if (turnStartedAt !== undefined) firstChunkMs = performance.now() - turnStartedAt;
-          write("agent > ");
         }
-        write(stringify(frame["content"] ?? ""));
+        let content = stringify(frame["content"] ?? "");
+        if (!lineOpen) {
+          write("agent > ");
+          lineOpen = true;
+          content = content.trimStart();
+        }
+        write(content);
         return;
       }
       case "tool_call": {
-        const result = frame["result"] === undefined ? "" : ` -> ${stringify(frame["result"])}`;
-        write(
-          `${agentTalking ? "\n" : ""}[tool] ${String(frame["name"])} ${stringify(frame["arguments"])}${result}\n`,
+        const call = `[tool] ${String(frame["name"])} ${stringify(frame["arguments"] ?? {})}`;
+        writeLine(
+          frame["result"] === undefined ? call : `${call} -> ${stringify(frame["result"])}`,
         );
-        if (agentTalking) write("agent > ");
         return;
       }
       case "log_event": {
         if (frame["event"] === "generation_complete") {
           const ttfc =
             firstChunkMs === undefined ? "" : ` (first chunk ${firstChunkMs.toFixed(0)} ms)`;
-          if (agentTalking) write(`${ttfc}`);
+          if (lineOpen) write(ttfc);
           turnStartedAt = undefined;
           firstChunkMs = undefined;
           endReply();
         } else if (options.verbose === true) {
-          write(`[event] ${stringify(frame["event"])} ${stringify(frame["metadata"] ?? {})}\n`);
+          writeLine(`[event] ${stringify(frame["event"])} ${stringify(frame["metadata"] ?? {})}`);
         }
         return;
       }
       case "log_metric":
         if (options.verbose === true)
-          write(`[metric] ${String(frame["name"])}=${String(frame["value"])}\n`);
+          writeLine(`[metric] ${String(frame["name"])}=${String(frame["value"])}`);
         return;
       case "end_call":
         endReply();
-        write("[call ended by the agent]\n");
+        writeLine("[call ended by the agent]");
         socket.close(1000, "call ended");
         return;
       case "transfer":
+        writeLine(`[transferring to ${String(frame["target_phone_number"])}]`);
         endReply();
-        write(`[transferring to ${String(frame["target_phone_number"])}]\n`);
         return;
       case "dtmf":
-        write(`[dtmf ${String(frame["button"])}]\n`);
+        writeLine(`[dtmf ${String(frame["button"])}]`);
         return;
       case "error":
-        write(`${agentTalking ? "\n" : ""}[error] ${String(frame["content"])}\n`);
+        writeLine(`[error] ${String(frame["content"])}`);
         endReply();
         return;
       default:
-        if (options.verbose === true) write(`[frame] ${stringify(frame)}\n`);
+        if (options.verbose === true) writeLine(`[frame] ${stringify(frame)}`);
     }
   });
 
@@ -148,7 +169,19 @@ export async function runChat(options: ChatOptions): Promise<number> {
     await Promise.race([closed, new Promise<void>((resolve) => lines.once("close", resolve))]);
   } else {
     const timeoutMs = options.replyTimeoutMs ?? 30_000;
-    for await (const line of lines) {
+    // Start buffering lines now: readline drops lines that arrive before iteration starts.
+    const pending = lines[Symbol.asyncIterator]();
+    // Let a greeting start (it comes right after connecting) and finish before the first line.
+    await new Promise<void>((resolve) => {
+      const timer = setTimeout(resolve, GREETING_WINDOW_MS);
+      firstFrame = () => {
+        clearTimeout(timer);
+        resolve();
+      };
+    });
+    firstFrame = undefined;
+    await Promise.race([idle?.promise, closed]);
+    for await (const line of { [Symbol.asyncIterator]: () => pending }) {
       if (socket.readyState !== WebSocket.OPEN) break;
       if (line.trim() === "") continue;
       write(`you > ${line.trim()}\n`);
@@ -174,6 +207,9 @@ export async function runChat(options: ChatOptions): Promise<number> {
   await closed;
   return exitCode;
 }
+
+/** How long piped mode waits for a greeting to begin before sending its first line. */
+const GREETING_WINDOW_MS = 1000;
 
 function stringify(value: unknown): string {
   return typeof value === "string" ? value : JSON.stringify(value);
