@@ -92,7 +92,10 @@ const BEFORE_NUMBERS = [
 /** Opening punctuation that may stand before an abbreviation: `("Dr.`. */
 const OPENERS = /^[("'“‘«¿¡[{]+/u;
 
-/** Options that extend the built-in abbreviation list. */
+/**
+ * Options that tune abbreviation handling, shared by {@link bufferSentences} and {@link bufferPhrases}.
+ * @example bufferSentences({ abbreviations: ["Rt.", "Hon."], locale: "en-GB" })
+ */
 export interface AbbreviationOptions {
   /** Extra abbreviations that never end a sentence, e.g. `["Hon.", "Rt."]` (case-insensitive). */
   readonly abbreviations?: Iterable<string>;
@@ -100,7 +103,10 @@ export interface AbbreviationOptions {
   readonly locale?: string;
 }
 
-/** Decides whether a sentence boundary right after an abbreviation is a false one. */
+/**
+ * Decides whether a sentence boundary right after an abbreviation is a false one.
+ * @example createAbbreviationGuard().isFalseBoundary("Call Dr. ", "Smith") // true
+ */
 export interface AbbreviationGuard {
   /** True when `before` ends with an abbreviation, so the boundary before `after` is not real. */
   isFalseBoundary(before: string, after: string): boolean;

@@ -4,7 +4,10 @@ import { createPhraseSplitter } from "./phrase-splitter.js";
 import { textBufferOperator } from "./text-buffer-operator.js";
 import type { TextChunk, TextOperatorOutput } from "./text-chunk.js";
 
-/** Options of {@link bufferPhrases}. */
+/**
+ * Options of {@link bufferPhrases}.
+ * @example bufferPhrases({ minLength: 30 })
+ */
 export interface BufferPhrasesOptions extends AbbreviationOptions {
   /** The shortest phrase worth emitting, trailing whitespace included. Default 20. */
   readonly minLength?: number;

@@ -4,7 +4,10 @@ import { createSentenceSplitter } from "./sentence-splitter.js";
 import { textBufferOperator } from "./text-buffer-operator.js";
 import type { TextChunk, TextOperatorOutput } from "./text-chunk.js";
 
-/** Options of {@link bufferSentences}. */
+/**
+ * Options of {@link bufferSentences}.
+ * @example bufferSentences({ locale: "de", abbreviations: ["Bsp."] })
+ */
 export type BufferSentencesOptions = AbbreviationOptions;
 
 /**

@@ -3,7 +3,10 @@ import { endsSentence } from "./sentence-end.js";
 import { textBufferOperator, type Split } from "./text-buffer-operator.js";
 import { isBlank, type TextChunk, type TextOperatorOutput } from "./text-chunk.js";
 
-/** Options of {@link bufferSize}. */
+/**
+ * Options of {@link bufferSize}.
+ * @example bufferSize({ size: 80 })
+ */
 export interface BufferSizeOptions {
   /** Emit once this many characters are held. Default 50. */
   readonly size?: number;

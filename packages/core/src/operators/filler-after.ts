@@ -8,7 +8,10 @@ import {
 import { AgentResponse } from "../events.js";
 import { isBlank, textOf, type TextChunk, type TextOperatorOutput } from "./text-chunk.js";
 
-/** Options of {@link fillerAfter}. */
+/**
+ * Options of {@link fillerAfter}.
+ * @example fillerAfter({ ms: 1200, text: "Let me check.", maxTimes: 2 })
+ */
 export interface FillerAfterOptions {
   /** Silence, in ms, after which the filler is spoken. Default 1500. */
   readonly ms?: number;

@@ -1,7 +1,13 @@
-/** One input of {@link mergeStreams}: an async iterable (a generator, a stream) or a sync one. */
+/**
+ * One input of {@link mergeStreams}: an async iterable (a generator, a stream) or a sync one.
+ * @example const inputs: StreamInput<string>[] = [llm.chat({ messages }), ["Sure."]];
+ */
 export type StreamInput<T> = AsyncIterable<T> | Iterable<T>;
 
-/** The value type of a {@link StreamInput}. */
+/**
+ * The value type of a {@link StreamInput}.
+ * @example type V = StreamValue<AsyncGenerator<AgentResponse>>; // AgentResponse
+ */
 export type StreamValue<S> =
   S extends AsyncIterable<infer V> ? V : S extends Iterable<infer V> ? V : never;
 

@@ -1,11 +1,16 @@
 import { AgentResponse } from "../events.js";
 
-/** What the text operators read: a plain string or an `AgentResponse` chunk. */
+/**
+ * What the text operators read: a plain string or an `AgentResponse` chunk.
+ * @example const chunks: TextChunk[] = ["Hi", new AgentResponse({ content: " there." })];
+ */
 export type TextChunk = string | AgentResponse;
 
 /**
- * What a text operator emits for input values of type `T`: text comes out as `AgentResponse`,
- * anything else (a `ToolCall`, a non-text `AgentResponse`, …) passes through unchanged.
+ * What a text operator emits for inputs of type `T`: text as `AgentResponse`, the rest unchanged.
+ *
+ * Anything that is not text (a `ToolCall`, a non-text `AgentResponse`, …) passes through as is.
+ * @example type Out = TextOperatorOutput<string | ToolCall>; // AgentResponse | ToolCall
  */
 export type TextOperatorOutput<T> = AgentResponse | Exclude<T, string>;
 
