@@ -1,5 +1,6 @@
 import { defineTool, ToolRegistry } from "@switchboard/core";
 import { FakeOpenAIServer } from "@switchboard/testing";
+import OpenAI from "openai";
 import { afterEach, beforeEach, describe, expect, it } from "vitest";
 import { z } from "zod";
 import type { ChatChunk } from "./chat-model.js";
@@ -214,6 +215,17 @@ describe("OpenAIChat", () => {
       expect(chunks.map((c) => c.content)).toEqual(["one", " two"]);
       expect(error).toBeInstanceOf(ChatModelError);
       expect(error).toMatchObject({ kind: "connection", retryable: true });
+    });
+
+    it("never lets a given client retry on its own: retries are the caller's decision", async () => {
+      server.enqueue({ error: { status: 500 } }, { content: "second try" });
+      const client = new OpenAI({ apiKey: "k", baseURL: server.baseURL, maxRetries: 5 });
+      const withClient = new OpenAIChat({ model: "m", client });
+      await expect(collect(withClient.chat({ messages }))).rejects.toMatchObject({
+        kind: "server",
+        status: 500,
+      });
+      expect(server.chatRequests).toHaveLength(1);
     });
 
     it("throws a connection error when nothing listens", async () => {
