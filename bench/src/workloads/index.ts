@@ -1,7 +1,15 @@
 import type { Workload } from "../lib/result.js";
 
 /** Every workload, in the order the runner runs them. */
-export const workloadNames = ["route", "stream", "interrupt", "fanout", "soak"] as const;
+export const workloadNames = [
+  "route",
+  "stream",
+  "interrupt",
+  "fanout",
+  "wire",
+  "sessions",
+  "soak",
+] as const;
 
 export type WorkloadName = (typeof workloadNames)[number];
 
@@ -16,6 +24,10 @@ export async function loadWorkload(name: string): Promise<Workload> {
       return (await import("./interrupt.js")).interrupt;
     case "fanout":
       return (await import("./fanout.js")).fanout;
+    case "wire":
+      return (await import("./wire.js")).wire;
+    case "sessions":
+      return (await import("./sessions.js")).sessions;
     case "soak":
       return (await import("./soak.js")).soak;
   }

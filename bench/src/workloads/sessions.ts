@@ -1,0 +1,258 @@
+import { fork, type ChildProcess } from "node:child_process";
+import { dirname, join } from "node:path";
+import { setTimeout as sleep } from "node:timers/promises";
+import { fileURLToPath } from "node:url";
+import {
+  startBaselineServer,
+  startFrameworkServer,
+  type AgentHooks,
+  type RunningServer,
+  type Script,
+} from "../lib/agents.js";
+import { withTimeout } from "../lib/async.js";
+import type { Metric, RunOptions, Workload, WorkloadResult } from "../lib/result.js";
+import { distribution, ms, now, settledHeap, type Distribution } from "../lib/stats.js";
+import { installWireTap } from "../lib/wire-tap.js";
+import type { FromClients, ToClients } from "./sessions-clients.js";
+
+const here = dirname(fileURLToPath(import.meta.url));
+const CHUNKS = 20;
+const PACING_MS = 20;
+const KiB = 1024;
+
+/** 20 chunks at 20 ms, each carrying the monotonic time it was yielded. */
+const script: Script = async function* (_turn, signal) {
+  for (let i = 0; i < CHUNKS; i++) {
+    yield `c${i}@${now()} `;
+    if (i < CHUNKS - 1) await sleep(PACING_MS, undefined, { signal });
+  }
+};
+
+interface Plan {
+  sessions: number;
+  warmMs: number;
+  measureMs: number;
+}
+
+interface SideResult {
+  connected: number;
+  /** Yield in the model → ws.send in the server, this process only. */
+  serverLatency: Distribution;
+  /** Yield → frame received by the client process (loopback and the client's own event loop included). */
+  endToEnd: Distribution;
+  cpuPercent: number;
+  rssPerSessionKiB: number;
+  heapPerSessionKiB: number;
+  turnsPerSecond: number;
+  errors: number;
+  errorSamples: string[];
+}
+
+function waitFor<T extends FromClients["event"]>(
+  child: ChildProcess,
+  event: T,
+): Promise<Extract<FromClients, { event: T }>> {
+  return new Promise((resolve, reject) => {
+    const onMessage = (message: FromClients) => {
+      if (message.event !== event) return;
+      child.off("message", onMessage);
+      child.off("exit", onExit);
+      resolve(message as Extract<FromClients, { event: T }>);
+    };
+    const onExit = (code: number | null) =>
+      reject(new Error(`sessions: the client process exited (${code}) before "${event}"`));
+    child.on("message", onMessage);
+    child.once("exit", onExit);
+  });
+}
+
+async function runSide(
+  start: (script: Script, hooks: AgentHooks) => Promise<RunningServer>,
+  plan: Plan,
+): Promise<SideResult> {
+  let measuring = false;
+  const serverLatencies: number[] = [];
+  let serverErrors = 0;
+  const tap = installWireTap({
+    onWrite(at, data) {
+      if (!measuring || typeof data !== "string") return;
+      const mark = data.indexOf("@");
+      if (mark > 0) serverLatencies.push(at - Number.parseInt(data.slice(mark + 1), 10));
+    },
+  });
+  const heapBefore = settledHeap();
+  const rssBefore = process.memoryUsage().rss;
+  const server = await start(script, { onError: () => (serverErrors += 1) });
+  const deadlineMs = plan.warmMs + plan.measureMs + 60_000;
+  const child = fork(join(here, "sessions-clients.ts"), [], {
+    execArgv: process.execArgv.filter(
+      (arg) => arg !== "--expose-gc" && !arg.startsWith("--cpu-prof"),
+    ),
+    stdio: ["ignore", "inherit", "inherit", "ipc"],
+  });
+  const tell = (message: ToClients) => child.send(message);
+  try {
+    tell({
+      cmd: "start",
+      url: server.wsUrl,
+      sessions: plan.sessions,
+      chunksPerTurn: CHUNKS,
+      deadlineMs,
+    });
+    const { connected } = await withTimeout(
+      waitFor(child, "connected"),
+      60_000,
+      "sessions: connecting",
+    );
+    await sleep(plan.warmMs);
+    tell({ cmd: "measure" });
+    measuring = true;
+    const cpuStart = process.cpuUsage();
+    const wallStart = now();
+    const rss: number[] = [];
+    const sampler = setInterval(() => rss.push(process.memoryUsage().rss), 250);
+    await sleep(plan.measureMs);
+    clearInterval(sampler);
+    measuring = false;
+    const cpu = process.cpuUsage(cpuStart);
+    const wallUs = (now() - wallStart) / 1e3;
+    const heapDuring = settledHeap();
+    const sessionsOpen = server.sessions();
+    tell({ cmd: "stop" });
+    const result = await withTimeout(
+      waitFor(child, "result"),
+      30_000,
+      "sessions: stopping the clients",
+    );
+    const rssMean = rss.reduce((a, b) => a + b, 0) / Math.max(1, rss.length);
+    return {
+      connected: Math.min(connected, sessionsOpen),
+      serverLatency: distribution(serverLatencies),
+      endToEnd: result.latency,
+      cpuPercent: ((cpu.user + cpu.system) / wallUs) * 100,
+      rssPerSessionKiB: (rssMean - rssBefore) / plan.sessions / KiB,
+      heapPerSessionKiB: (heapDuring - heapBefore) / plan.sessions / KiB,
+      turnsPerSecond: result.turns / (plan.measureMs / 1000),
+      errors: result.errors + serverErrors + (plan.sessions - Math.min(connected, sessionsOpen)),
+      errorSamples: result.errorSamples,
+    };
+  } finally {
+    child.kill();
+    await server.close();
+    tap.uninstall();
+  }
+}
+
+/** Runs one side in a fresh process, so its RSS and heap are not coloured by the other side's run. */
+function runSideInChild(side: "framework" | "baseline", plan: Plan): Promise<SideResult> {
+  return new Promise((resolve, reject) => {
+    const child = fork(join(here, "sessions.ts"), ["--side", side, JSON.stringify(plan)], {
+      execArgv: process.execArgv,
+      stdio: ["ignore", "inherit", "inherit", "ipc"],
+    });
+    let result: SideResult | undefined;
+    child.on("message", (message: { result?: SideResult }) => (result = message.result));
+    child.on("exit", (code) => {
+      if (result !== undefined) resolve(result);
+      else
+        reject(new Error(`sessions: the ${side} server process exited with ${code} and no result`));
+    });
+  });
+}
+
+export const sessions: Workload = {
+  name: "sessions",
+  async run({ quick }: RunOptions): Promise<WorkloadResult> {
+    const plan: Plan = quick
+      ? { sessions: 100, warmMs: 500, measureMs: 2_000 }
+      : { sessions: 1_000, warmMs: 3_000, measureMs: 10_000 };
+    const f = await runSideInChild("framework", plan);
+    const b = await runSideInChild("baseline", plan);
+    const metrics: Metric[] = [
+      {
+        name: "chunk yield→ws.send p50",
+        unit: "ms",
+        value: ms(f.serverLatency.p50),
+        baseline: ms(b.serverLatency.p50),
+        better: "lower",
+      },
+      {
+        name: "chunk yield→ws.send p99",
+        unit: "ms",
+        value: ms(f.serverLatency.p99),
+        baseline: ms(b.serverLatency.p99),
+        better: "lower",
+        target: { op: "<=", value: 5 },
+      },
+      {
+        name: "chunk yield→client p50",
+        unit: "ms",
+        value: ms(f.endToEnd.p50),
+        baseline: ms(b.endToEnd.p50),
+        better: "lower",
+      },
+      {
+        name: "chunk yield→client p99",
+        unit: "ms",
+        value: ms(f.endToEnd.p99),
+        baseline: ms(b.endToEnd.p99),
+        better: "lower",
+      },
+      {
+        name: "server CPU",
+        unit: "% of a core",
+        value: f.cpuPercent,
+        baseline: b.cpuPercent,
+        better: "lower",
+      },
+      {
+        name: "RSS per session",
+        unit: "KiB",
+        value: f.rssPerSessionKiB,
+        baseline: b.rssPerSessionKiB,
+        better: "lower",
+        target: { op: "<=", value: 200 },
+      },
+      {
+        name: "heap per session (after GC)",
+        unit: "KiB",
+        value: f.heapPerSessionKiB,
+        baseline: b.heapPerSessionKiB,
+        better: "lower",
+      },
+      {
+        name: "turns completed",
+        unit: "turns/s",
+        value: f.turnsPerSecond,
+        baseline: b.turnsPerSecond,
+        better: "higher",
+      },
+    ];
+    return {
+      workload: "sessions",
+      description: `${plan.sessions} concurrent WebSocket sessions on one VoiceAgentApp, turn after turn, ${CHUNKS} chunks per turn at ${PACING_MS} ms`,
+      params: { ...plan, chunksPerTurn: CHUNKS, pacingMs: PACING_MS },
+      metrics,
+      invariants: [{ name: "errors", value: f.errors }],
+      notes: [
+        "clients run in a separate process (HarnessClient over 127.0.0.1); CPU and memory are the server process's",
+        "the ≤ 5 ms target is checked on yield→ws.send (this process); yield→client adds loopback and the client process's event-loop lag",
+        `RSS per session: mean RSS while measuring minus RSS before the server started, over ${plan.sessions} sessions`,
+        ...(f.errorSamples.length > 0 ? [`errors: ${f.errorSamples.join("; ")}`] : []),
+        ...(b.errors > 0 ? [`baseline errors: ${b.errors}`] : []),
+      ],
+    };
+  },
+};
+
+// Entry point of a side's server process: `sessions.ts --side framework|baseline <plan>`.
+if (process.argv[2] === "--side") {
+  const side = process.argv[3];
+  const plan = JSON.parse(process.argv[4] ?? "{}") as Plan;
+  const result = await runSide(
+    side === "framework" ? startFrameworkServer : startBaselineServer,
+    plan,
+  );
+  await new Promise<void>((resolve) => process.send?.({ result }, undefined, {}, () => resolve()));
+  process.exit(0);
+}
