@@ -24,7 +24,10 @@ export function registerEvent(alias: string, eventClass: EventClass): void {
   }
   const owner = classByAlias.get(alias);
   if (owner !== undefined) {
-    throw new SwitchboardError("EVENT_ALIAS_TAKEN", `alias "${alias}" already belongs to ${owner.name}`);
+    throw new SwitchboardError(
+      "EVENT_ALIAS_TAKEN",
+      `alias "${alias}" already belongs to ${owner.name}`,
+    );
   }
   aliasByClass.set(eventClass, alias);
   classByAlias.set(alias, eventClass);
@@ -37,7 +40,9 @@ export function registerEvent(alias: string, eventClass: EventClass): void {
  */
 export function eventAlias(eventOrClass: object): string | undefined {
   let ctor: unknown =
-    typeof eventOrClass === "function" ? eventOrClass : (eventOrClass as { constructor?: unknown }).constructor;
+    typeof eventOrClass === "function"
+      ? eventOrClass
+      : (eventOrClass as { constructor?: unknown }).constructor;
   while (typeof ctor === "function") {
     const alias = aliasByClass.get(ctor as EventClass);
     if (alias !== undefined) return alias;

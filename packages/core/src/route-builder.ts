@@ -37,8 +37,7 @@ export type ControlHandler<I extends object> = (message: Message<I>) => unknown;
 
 /** The second argument of `interruptOn`: a handler, or a handler and a filter on the control message. */
 export type ControlOptions<I extends object> =
-  | ControlHandler<I>
-  | { handler?: ControlHandler<I>; filter?: (message: Message<I>) => unknown };
+  ControlHandler<I> | { handler?: ControlHandler<I>; filter?: (message: Message<I>) => unknown };
 
 /** Shown by the compiler when `.broadcast()` is called on a value that is not an event. */
 export interface NotAnEvent<T> {
@@ -46,13 +45,19 @@ export interface NotAnEvent<T> {
 }
 
 /** `broadcast()`'s parameter list: none for events and strings, an impossible one otherwise. */
-export type BroadcastArgs<T> = [T] extends [object | string] ? [] : [valueIsNotAnEvent: NotAnEvent<T>];
+export type BroadcastArgs<T> = [T] extends [object | string]
+  ? []
+  : [valueIsNotAnEvent: NotAnEvent<T>];
 
 /** @internal How a builder reaches the route and bridge it configures. */
 export interface RouteWiring {
   readonly route: Route;
   readonly bridge: Bridge;
-  publish(execution: Execution, value: unknown, eventClass: (new (init: never) => object) | undefined): void | PromiseLike<void>;
+  publish(
+    execution: Execution,
+    value: unknown,
+    eventClass: (new (init: never) => object) | undefined,
+  ): void | PromiseLike<void>;
 }
 
 /**
@@ -148,7 +153,9 @@ export class RouteBuilder<T, E extends object = object> {
     if (cls !== undefined && typeof cls !== "function") {
       throw new SwitchboardError("ROUTE_CONFIG", "broadcast() takes an event class or nothing");
     }
-    return this.#add(broadcastStep((execution, value) => this.#wiring.publish(execution, value, cls)));
+    return this.#add(
+      broadcastStep((execution, value) => this.#wiring.publish(execution, value, cls)),
+    );
   }
 
   /**
@@ -157,7 +164,10 @@ export class RouteBuilder<T, E extends object = object> {
    * Triggers that arrive meanwhile start after the handler.
    * @example bridge.on(UserStoppedSpeaking).interruptOn(UserStartedSpeaking, node.onInterruptGenerate)
    */
-  interruptOn<I extends object>(event: EventClass<I> | string, options?: ControlOptions<I>): RouteBuilder<T, E> {
+  interruptOn<I extends object>(
+    event: EventClass<I> | string,
+    options?: ControlOptions<I>,
+  ): RouteBuilder<T, E> {
     return this.#control("interrupt", event, options);
   }
 
@@ -166,7 +176,10 @@ export class RouteBuilder<T, E extends object = object> {
    * handler runs after teardown.
    * @example bridge.on(UserStoppedSpeaking).suspendOn(AgentHandoff).resumeOn(Authorize)
    */
-  suspendOn<I extends object>(event: EventClass<I> | string, options?: ControlOptions<I>): RouteBuilder<T, E> {
+  suspendOn<I extends object>(
+    event: EventClass<I> | string,
+    options?: ControlOptions<I>,
+  ): RouteBuilder<T, E> {
     return this.#control("suspend", event, options);
   }
 
@@ -174,22 +187,34 @@ export class RouteBuilder<T, E extends object = object> {
    * When `event` arrives, a suspended route accepts triggers again; then `handler` runs.
    * @example route.suspendOn(AgentStartedSpeaking).resumeOn(AgentStoppedSpeaking)
    */
-  resumeOn<I extends object>(event: EventClass<I> | string, options?: ControlOptions<I>): RouteBuilder<T, E> {
+  resumeOn<I extends object>(
+    event: EventClass<I> | string,
+    options?: ControlOptions<I>,
+  ): RouteBuilder<T, E> {
     return this.#control("resume", event, options);
   }
 
   /** Line's name for {@link RouteBuilder.interruptOn}. */
-  interrupt_on<I extends object>(event: EventClass<I> | string, options?: ControlOptions<I>): RouteBuilder<T, E> {
+  interrupt_on<I extends object>(
+    event: EventClass<I> | string,
+    options?: ControlOptions<I>,
+  ): RouteBuilder<T, E> {
     return this.interruptOn(event, options);
   }
 
   /** Line's name for {@link RouteBuilder.suspendOn}. */
-  suspend_on<I extends object>(event: EventClass<I> | string, options?: ControlOptions<I>): RouteBuilder<T, E> {
+  suspend_on<I extends object>(
+    event: EventClass<I> | string,
+    options?: ControlOptions<I>,
+  ): RouteBuilder<T, E> {
     return this.suspendOn(event, options);
   }
 
   /** Line's name for {@link RouteBuilder.resumeOn}. */
-  resume_on<I extends object>(event: EventClass<I> | string, options?: ControlOptions<I>): RouteBuilder<T, E> {
+  resume_on<I extends object>(
+    event: EventClass<I> | string,
+    options?: ControlOptions<I>,
+  ): RouteBuilder<T, E> {
     return this.resumeOn(event, options);
   }
 
@@ -207,7 +232,10 @@ export class RouteBuilder<T, E extends object = object> {
    * Starts another route on the same bridge (Line-style chaining).
    * @example bridge.on(A).map(f).on(B).map(g)
    */
-  on<N extends object>(event: EventClass<N>, options?: RouteOptions<N>): RouteBuilder<Message<N>, N>;
+  on<N extends object>(
+    event: EventClass<N>,
+    options?: RouteOptions<N>,
+  ): RouteBuilder<Message<N>, N>;
   on(event: string, options?: RouteOptions<object>): RouteBuilder<Message, object>;
   on(event: EventSelector, options?: RouteOptions<object>): RouteBuilder<Message, object> {
     return this.#wiring.bridge.on(event as string, options);
@@ -223,7 +251,7 @@ export class RouteBuilder<T, E extends object = object> {
     event: EventClass<I> | string,
     options: ControlOptions<I> | undefined,
   ): RouteBuilder<T, E> {
-    const matcher = compileSelector(event as EventSelector);
+    const matcher = compileSelector(event);
     const route = this.#wiring.route;
     if (route.controls.some((rule) => rule.kind === kind && rule.selector === event)) {
       throw new SwitchboardError(
@@ -231,13 +259,14 @@ export class RouteBuilder<T, E extends object = object> {
         `${kind}On(${matcher.description}) is already registered on the route for ${route.description}`,
       );
     }
-    const { handler, filter } = typeof options === "function" ? { handler: options, filter: undefined } : (options ?? {});
+    const { handler, filter } =
+      typeof options === "function" ? { handler: options, filter: undefined } : (options ?? {});
     route.controls.push({
       kind,
       selector: event,
       matcher,
-      handler: handler as ((message: Message<never>) => unknown) | undefined,
-      filter: filter as ((message: Message<never>) => unknown) | undefined,
+      handler: handler,
+      filter: filter,
     });
     return this;
   }

@@ -17,7 +17,10 @@ const globCache = new Map<string, RegExp>();
 function globToRegExp(glob: string): RegExp {
   let re = globCache.get(glob);
   if (re === undefined) {
-    const body = glob.replace(/[.+^${}()|[\]\\]/g, "\\$&").replace(/\*/g, ".*").replace(/\?/g, ".");
+    const body = glob
+      .replace(/[.+^${}()|[\]\\]/g, "\\$&")
+      .replace(/\*/g, ".*")
+      .replace(/\?/g, ".");
     re = new RegExp(`^${body}$`);
     globCache.set(glob, re);
   }
