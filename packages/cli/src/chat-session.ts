@@ -26,7 +26,8 @@ export async function runChat(options: ChatOptions): Promise<number> {
   const { output } = options;
   const write = (text: string) => output.write(text);
   const socket = new WebSocket(options.url);
-  await new Promise<void>((resolve, reject) => {
+  // Handlers are attached before awaiting "open": a greeting can arrive in the same packet.
+  const opened = new Promise<void>((resolve, reject) => {
     socket.once("open", resolve);
     socket.once("error", reject);
   });
@@ -135,6 +136,8 @@ export async function runChat(options: ChatOptions): Promise<number> {
         if (options.verbose === true) writeLine(`[frame] ${stringify(frame)}`);
     }
   });
+
+  await opened;
 
   const sayLine = (line: string) => {
     const text = line.trim();

@@ -1,0 +1,65 @@
+import { PassThrough } from "node:stream";
+import { runChat, resolveWebSocketUrl } from "@switchboard/cli";
+import { ScriptedChat } from "@switchboard/openai";
+import { afterEach, describe, expect, it } from "vitest";
+import { createBasicChatApp } from "./agent.js";
+
+const apps: { close(): Promise<void> }[] = [];
+afterEach(async () => {
+  await Promise.all(apps.splice(0).map((app) => app.close()));
+});
+
+/** Collects what the CLI prints and lets the test wait for a pattern. */
+function screen() {
+  const stream = new PassThrough();
+  let text = "";
+  const waiters: { pattern: RegExp; resolve: () => void }[] = [];
+  stream.setEncoding("utf8").on("data", (chunk: string) => {
+    text += chunk;
+    for (const w of waiters.splice(0)) {
+      if (w.pattern.test(text)) w.resolve();
+      else waiters.push(w);
+    }
+  });
+  return {
+    stream,
+    text: () => text,
+    waitFor: (pattern: RegExp) =>
+      new Promise<void>((resolve) =>
+        pattern.test(text) ? resolve() : waiters.push({ pattern, resolve }),
+      ),
+  };
+}
+
+describe("switchboard chat in a terminal", () => {
+  it("interrupts the agent on the first key typed while it talks", async () => {
+    const app = createBasicChatApp({
+      llm: new ScriptedChat({ firstTokenDelayMs: 0, interTokenDelayMs: 20 }),
+    });
+    apps.push(app);
+    const { url } = await app.listen({ port: 0, host: "127.0.0.1" });
+    const keyboard = new PassThrough();
+    const out = screen();
+    const done = runChat({
+      url: await resolveWebSocketUrl(url),
+      input: keyboard,
+      output: out.stream,
+      interactive: true,
+    });
+
+    await out.waitFor(/about the weather\./); // the greeting
+    keyboard.write("Tell me a long story about telephones\r");
+    await out.waitFor(/You said: "Tell me a long story about telephones"/);
+    const beforeKey = out.text();
+    keyboard.write("w"); // the user starts typing: that is the user starting to speak
+    keyboard.write("hat's the weather in Oslo?\r");
+    await out.waitFor(/degrees Celsius.* in Oslo/);
+
+    const afterKey = out.text().slice(beforeKey.length);
+    // The long answer was cut: its closing sentence never arrived.
+    expect(out.text()).not.toMatch(/I'll stop talking right away\./);
+    expect(afterKey).toMatch(/\[tool\] get_weather \{"city":"Oslo"\}/);
+    keyboard.end();
+    expect(await done).toBe(0);
+  });
+});
