@@ -257,6 +257,19 @@ describe("OpenAIChatNode", () => {
       expect(spoken(events)).toBe("One moment while I look that up. It's 21 degrees.");
     });
 
+    it("never says the filler with fillerAfterMs: Infinity", async () => {
+      server.enqueue({ toolCalls: [weatherCall("call_i", "Paris")] }, { content: "Done." });
+      // The tool takes longer than the 1 ms setTimeout would turn Infinity into.
+      const slowTool = weather(async (city) => {
+        await new Promise((resolve) => setTimeout(resolve, 20));
+        return { city };
+      });
+      const events = await collect(
+        makeNode({ tools: [slowTool], fillerAfterMs: Infinity }).generate(),
+      );
+      expect(spoken(events)).toBe("Done.");
+    });
+
     it("says no filler when tools are quick", async () => {
       server.enqueue({ toolCalls: [weatherCall("call_q", "Paris")] }, { content: "Done." });
       const events = await collect(

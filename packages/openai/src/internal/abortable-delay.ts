@@ -1,3 +1,5 @@
+const MAX_TIMEOUT_MS = 2 ** 31 - 1;
+
 /**
  * Resolves to `true` after `ms`, or to `false` as soon as `signal` aborts; the timer and the
  * listener never outlive the wait.
@@ -10,10 +12,14 @@ export function abortableDelay(ms: number, signal: AbortSignal | undefined): Pro
       clearTimeout(timer);
       resolve(false);
     };
-    const timer = setTimeout(() => {
-      signal?.removeEventListener("abort", onAbort);
-      resolve(true);
-    }, ms);
+    // setTimeout treats anything over 2^31-1 ms (Infinity included) as 1 ms: such a wait only ends on abort.
+    const timer =
+      ms > MAX_TIMEOUT_MS
+        ? undefined
+        : setTimeout(() => {
+            signal?.removeEventListener("abort", onAbort);
+            resolve(true);
+          }, ms);
     signal?.addEventListener("abort", onAbort, { once: true });
   });
 }

@@ -37,6 +37,8 @@ type Outcome = "completed" | "client-aborted" | "server-dropped";
 
 const defaultReply: FakeReply = { content: "Hello from the fake OpenAI server." };
 
+const MAX_TIMEOUT_MS = 2 ** 31 - 1;
+
 /** Resolves after `ms`, or early (to `false`) when `signal` aborts; the timer never outlives either. */
 function sleep(ms: number, signal: AbortSignal): Promise<boolean> {
   if (signal.aborted) return Promise.resolve(false);
@@ -46,10 +48,14 @@ function sleep(ms: number, signal: AbortSignal): Promise<boolean> {
       clearTimeout(timer);
       resolve(false);
     };
-    const timer = setTimeout(() => {
-      signal.removeEventListener("abort", onAbort);
-      resolve(true);
-    }, ms);
+    // setTimeout treats anything over 2^31-1 ms (Infinity included) as 1 ms: such a wait only ends on abort.
+    const timer =
+      ms > MAX_TIMEOUT_MS
+        ? undefined
+        : setTimeout(() => {
+            signal.removeEventListener("abort", onAbort);
+            resolve(true);
+          }, ms);
     signal.addEventListener("abort", onAbort, { once: true });
   });
 }
