@@ -1,3 +1,5 @@
+import { createServer } from "node:http";
+import type { AddressInfo } from "node:net";
 import { describe, expect, it } from "vitest";
 import { Bridge } from "./bridge.js";
 import { Bus } from "./bus.js";
@@ -275,6 +277,45 @@ describe("cancellation", () => {
       expect(heard).toEqual([]);
       await bus.cleanup();
     });
+    it("aborts an HTTP request made with ctx.signal: the server sees the connection close", async () => {
+      const serverClosed = deferred();
+      const firstChunk = deferred();
+      const handled = deferred();
+      const server = createServer((_req, res) => {
+        res.writeHead(200, { "content-type": "text/plain" });
+        res.write("hello ");
+        res.on("close", () => serverClosed.resolve()); // the client went away; the stream never ends
+      });
+      await new Promise<void>((resolve) => server.listen(0, "127.0.0.1", resolve));
+      const { port } = server.address() as AddressInfo;
+      try {
+        const { bus, heard } = await harness((agent) => {
+          agent
+            .on(UserStoppedSpeaking)
+            .interruptOn(UserStartedSpeaking, () => handled.resolve())
+            .stream(async function* (_m, ctx) {
+              const res = await fetch(`http://127.0.0.1:${port}/`, { signal: ctx.signal });
+              const decoder = new TextDecoder();
+              for await (const bytes of res.body!) yield decoder.decode(bytes as Uint8Array);
+            })
+            .map((chunk) => {
+              firstChunk.resolve();
+              return chunk;
+            })
+            .broadcast();
+        });
+        await bus.broadcast(stopped());
+        await firstChunk.promise;
+        await bus.broadcast(started());
+        await serverClosed.promise;
+        await handled.promise;
+        expect(heard).toEqual(["hello "]);
+        await bus.cleanup();
+      } finally {
+        server.closeAllConnections();
+        await new Promise((resolve) => server.close(resolve));
+      }
+    });
   });
 
   describe("3. the handler runs after every cancelled execution has torn down", () => {
@@ -378,6 +419,34 @@ describe("cancellation", () => {
       await bus.broadcast(started());
       await settle();
       expect(handled).toBe(0);
+      await bus.cleanup();
+    });
+    it("reports a handler that throws and still releases the triggers held behind it", async () => {
+      const parked = deferred();
+      const secondRun = deferred();
+      let runs = 0;
+      const { bus, logger } = await harness((agent) => {
+        agent
+          .on(UserStoppedSpeaking)
+          .interruptOn(UserStartedSpeaking, () => {
+            throw new Error("handler kaput");
+          })
+          .map(async (_m, ctx) => {
+            if (++runs === 2) secondRun.resolve();
+            parked.resolve();
+            await new Promise((_r, reject) =>
+              ctx.signal.addEventListener("abort", () => reject(new Error("x"))),
+            );
+          });
+      });
+      await bus.broadcast(stopped());
+      await parked.promise;
+      await bus.broadcast(started());
+      await bus.broadcast(stopped());
+      await secondRun.promise;
+      const errors = logger.lines.filter((l) => l.level === "error");
+      expect(errors).toHaveLength(1);
+      expect(errors[0]!.fields).toMatchObject({ bridge: "agent", event: "user.started_speaking" });
       await bus.cleanup();
     });
   });
