@@ -94,4 +94,30 @@ describe("handoff between two nodes", () => {
     expect(system().speakingNodeId).toBe("front-desk");
     await client.close();
   });
+
+  it("ignores a transfer_to_<agent> tool call from a node the user does not hear", async () => {
+    let system!: VoiceAgentSystem;
+    testApp = await startTestApp(async (sys) => {
+      system = sys;
+      const speaker = new ScriptedNode("front-desk", async function* () {
+        yield "Front desk here.";
+      });
+      const sneaky = new ScriptedNode("sneaky", async function* () {
+        yield new ToolCall({ toolName: "transfer_to_sneaky" });
+      });
+      const speakerBridge = new Bridge(speaker);
+      speakerBridge.conversation(speaker);
+      const sneakyBridge = new Bridge(sneaky);
+      sneakyBridge.conversation(sneaky);
+      sys.withSpeakingNode(speaker, speakerBridge).withNode(sneaky, sneakyBridge);
+    });
+    const client = await HarnessClient.connect(testApp.wsUrl);
+    await client.say("hi");
+    await client.reply();
+    await client.say("hi again");
+    expect((await client.reply()).text).toBe("Front desk here.");
+    expect(system.speakingNodeId).toBe("front-desk");
+    expect(client.frames.filter((f) => f.type === "tool_call")).toEqual([]);
+    await client.close();
+  });
 });

@@ -242,8 +242,10 @@ export class VoiceAgentSystem {
       .filter((a) => a !== undefined)
       .broadcast();
     this.#systemBridge
+      // A model's handoff tool call counts only from the node the user hears; an explicit
+      // AgentHandoff may come from any node (a supervisor, a router).
       .on(ToolCall, {
-        filter: (m) => m.source !== USER_SOURCE,
+        filter: fromSpeaker,
         where: { toolName: (name: string) => name.startsWith(HANDOFF_TOOL_PREFIX) },
       })
       .map((m) => handoff(m.event.toolName.slice(HANDOFF_TOOL_PREFIX.length), m.source))

@@ -1,0 +1,48 @@
+import { Bridge, type Tool } from "@switchboard/core";
+import { describe, expectTypeOf, it } from "vitest";
+import {
+  ConversationHarness,
+  VoiceAgentApp,
+  createUserBridge,
+  endCall,
+  handoffTool,
+  type CallRequest,
+  type OutputFrame,
+  type ShutdownReason,
+  type VoiceAgentSystem,
+} from "./index.js";
+
+describe("@switchboard/server public types", () => {
+  it("createUserBridge returns a Bridge", () => {
+    expectTypeOf(createUserBridge).returns.toExtend<Bridge>();
+  });
+
+  it("output frames are a discriminated union", () => {
+    expectTypeOf<Extract<OutputFrame, { type: "transfer" }>>().toEqualTypeOf<{
+      type: "transfer";
+      target_phone_number: string;
+    }>();
+    // @ts-expect-error a message frame needs content
+    const bad: OutputFrame = { type: "message" };
+    void bad;
+  });
+
+  it("the handler gets the system and the camelCased call request", () => {
+    expectTypeOf<ConstructorParameters<typeof VoiceAgentApp>[0]>().parameters.toEqualTypeOf<
+      [VoiceAgentSystem, CallRequest]
+    >();
+    expectTypeOf<CallRequest["agent"]>().toEqualTypeOf<{
+      systemPrompt: string;
+      introduction: string;
+    }>();
+  });
+
+  it("system tools are core tools", () => {
+    expectTypeOf(endCall).toExtend<Tool<{ goodbye_message?: string | undefined }>>();
+    expectTypeOf(handoffTool("billing")).toExtend<Tool>();
+    expectTypeOf<ReturnType<VoiceAgentSystem["waitForShutdown"]>>().toEqualTypeOf<
+      Promise<ShutdownReason>
+    >();
+    expectTypeOf(ConversationHarness.prototype.send).parameter(0).toEqualTypeOf<OutputFrame>();
+  });
+});
