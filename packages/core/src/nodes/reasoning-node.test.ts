@@ -110,6 +110,17 @@ describe("ReasoningNode", () => {
       expect(seen).toEqual([0, 1, 2]);
     });
 
+    it("flags the completion as interrupted when processContext returns after an abort", async () => {
+      const controller = new AbortController();
+      const node = new ScriptNode(async function* () {
+        yield "partial";
+        controller.abort();
+      });
+      const out = await collect(node.generate(undefined, { signal: controller.signal }));
+      expect(out.at(-1)).toMatchObject({ interrupted: true });
+      expect(node.conversationEvents).toEqual([new AgentResponse({ content: "partial", interrupted: true })]);
+    });
+
     it("works unbound, with a message and no ctx", async () => {
       const node = new ScriptNode(async function* () {
         yield "ok";

@@ -145,10 +145,11 @@ export abstract class ReasoningNode extends Node {
         }
       }
       completed = true;
+      // Inside a route a cancelled generation's completion is dropped; a direct caller sees the truth.
       yield new AgentGenerationComplete({
         totalLength: timer.totalLength,
         chunkCount: timer.chunkCount,
-        interrupted: false,
+        interrupted: signal.aborted,
       });
     } finally {
       const interrupted = !completed || signal.aborted;
