@@ -1,8 +1,9 @@
-import { Bridge, type Tool } from "@switchboard/core";
+import type { Bridge } from "@switchboard/core";
+import { type Tool } from "@switchboard/core";
 import { describe, expectTypeOf, it } from "vitest";
+import type { VoiceAgentApp } from "./index.js";
 import {
   ConversationHarness,
-  VoiceAgentApp,
   createUserBridge,
   endCall,
   handoffTool,
