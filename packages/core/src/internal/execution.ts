@@ -17,7 +17,9 @@ export class Execution<E extends object = object> implements RouteContext<E> {
   readonly message: Message<E>;
   #state: ExecutionState = "running";
   #controller: AbortController | undefined;
-  #wake: ((value: typeof CANCELLED) => void) | undefined;
+  #wake: Wake | undefined;
+  /** Awaits that overlap the one in `#wake` (a timer operator emitting while the generator waits). */
+  #moreWakes: Set<Wake> | undefined;
   #teardowns: (() => void)[] | undefined;
   #finished: Promise<void> | undefined;
   #resolveFinished: (() => void) | undefined;
@@ -64,8 +66,11 @@ export class Execution<E extends object = object> implements RouteContext<E> {
     this.#state = "cancelled";
     this.#controller?.abort();
     const wake = this.#wake;
+    const more = this.#moreWakes;
     this.#wake = undefined;
+    this.#moreWakes = undefined;
     wake?.(CANCELLED);
+    if (more !== undefined) for (const w of more) w(CANCELLED);
     this.#runTeardowns();
     return true;
   }
@@ -79,8 +84,9 @@ export class Execution<E extends object = object> implements RouteContext<E> {
   }
 
   /**
-   * Awaits `promise` unless the execution is cancelled first. One slot, reused for every await,
-   * so a long stream never piles reactions onto a shared promise.
+   * Awaits `promise` unless the execution is cancelled first. The common single await uses one
+   * reusable slot (no reactions piling onto a shared promise over a long stream); awaits that
+   * overlap it are tracked in a set, so a cancel wakes every one of them.
    */
   race<T>(promise: PromiseLike<T>): Promise<T | typeof CANCELLED> {
     if (this.#state === "cancelled") {
@@ -88,14 +94,19 @@ export class Execution<E extends object = object> implements RouteContext<E> {
       return Promise.resolve(CANCELLED);
     }
     return new Promise<T | typeof CANCELLED>((resolve, reject) => {
-      this.#wake = resolve;
+      if (this.#wake === undefined) this.#wake = resolve;
+      else (this.#moreWakes ??= new Set()).add(resolve);
+      const release = () => {
+        if (this.#wake === resolve) this.#wake = undefined;
+        else this.#moreWakes?.delete(resolve);
+      };
       promise.then(
         (value) => {
-          if (this.#wake === resolve) this.#wake = undefined;
+          release();
           resolve(value);
         },
         (error: unknown) => {
-          if (this.#wake === resolve) this.#wake = undefined;
+          release();
           reject(error);
         },
       );
@@ -109,5 +120,7 @@ export class Execution<E extends object = object> implements RouteContext<E> {
     for (const fn of teardowns) fn();
   }
 }
+
+type Wake = (value: typeof CANCELLED) => void;
 
 function ignore(): void {}
