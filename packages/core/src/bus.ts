@@ -51,6 +51,11 @@ type BusState = "idle" | "started" | "closing" | "closed";
 
 const RESOLVED = Promise.resolve();
 
+/** A function, not an inline check: the type checker would narrow `cancelled` across the loop. */
+function isStale(owner: Execution | undefined): boolean {
+  return owner?.cancelled === true;
+}
+
 /**
  * Delivers every message to every registered bridge, in broadcast order.
  * @example
@@ -197,12 +202,12 @@ export class Bus {
     if (this.#state === "closed") return;
     const { message, seq, owner } = pending;
     // Stale: produced by an execution cancelled while this message waited in the queue.
-    const stale = () => owner?.cancelled === true;
-    if (stale()) return;
-    this.#messages.next(message);
+    if (isStale(owner)) return;
+    // Subject.next costs a closure and an observer-array copy even with nobody listening.
+    if (this.#messages.observed) this.#messages.next(message);
     for (const bridge of this.#bridges) {
       // A bridge earlier in this loop may have broadcast an interrupt that cancelled the producer.
-      if (stale()) return;
+      if (isStale(owner)) return;
       bridge[deliverMessage](message, seq);
     }
   }
