@@ -41,11 +41,13 @@ async function afterAwait(
 export function mapStep(fn: StepFn): Step {
   return {
     connect(execution, next) {
-      const forward = (value: unknown) => next.push(value);
+      // No closure per connect: most map routes are synchronous, and one is connected per trigger.
       return {
         push(value) {
           const result = fn(value, execution);
-          return isThenable(result) ? afterAwait(execution, result, forward) : next.push(result);
+          return isThenable(result)
+            ? afterAwait(execution, result, (resolved) => next.push(resolved))
+            : next.push(result);
         },
         end: endNext(next),
       };
