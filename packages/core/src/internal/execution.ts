@@ -13,8 +13,8 @@ type ExecutionState = "running" | "cancelled" | "finished";
  * callbacks of the resources its steps opened.
  */
 export class Execution<E extends object = object> implements RouteContext<E> {
-  readonly generationId: string = randomUUID();
   readonly message: Message<E>;
+  #generationId: string | undefined;
   #state: ExecutionState = "running";
   #controller: AbortController | undefined;
   #wake: Wake | undefined;
@@ -27,6 +27,11 @@ export class Execution<E extends object = object> implements RouteContext<E> {
 
   constructor(message: Message<E>) {
     this.message = message;
+  }
+
+  /** Made on first read (stable from then on): most map routes never broadcast or read it. */
+  get generationId(): string {
+    return (this.#generationId ??= randomUUID());
   }
 
   get signal(): AbortSignal {
