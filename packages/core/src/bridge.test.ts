@@ -12,7 +12,7 @@ import {
   UserStoppedSpeaking,
   UserTranscriptionReceived,
 } from "./events.js";
-import { deferred } from "./internal/deferred.js";
+import { deferred } from "./internal/test-deferred.js";
 import { Message } from "./message.js";
 import type { RouteContext } from "./route-context.js";
 

@@ -10,8 +10,8 @@ import {
   UserStoppedSpeaking,
   UserTranscriptionReceived,
 } from "./events.js";
-import { deferred, type Deferred } from "./internal/deferred.js";
-import { SpyLogger } from "./internal/spy-logger.js";
+import { deferred, type Deferred } from "./internal/test-deferred.js";
+import { SpyLogger } from "./internal/test-spy-logger.js";
 import { Message } from "./message.js";
 
 const stopped = () => new Message({ source: "user", event: new UserStoppedSpeaking() });

@@ -2,7 +2,7 @@ import { describe, expect, it } from "vitest";
 import { Bridge } from "./bridge.js";
 import { Bus } from "./bus.js";
 import { AgentResponse, UserStoppedSpeaking, UserTranscriptionReceived } from "./events.js";
-import { deferred, type Deferred } from "./internal/deferred.js";
+import { deferred, type Deferred } from "./internal/test-deferred.js";
 import type { ConcurrencyMode } from "./route-builder.js";
 import { Message } from "./message.js";
 

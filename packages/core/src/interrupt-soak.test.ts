@@ -4,7 +4,7 @@ import { describe, expect, it } from "vitest";
 import { Bridge } from "./bridge.js";
 import { Bus } from "./bus.js";
 import { AgentResponse, UserStartedSpeaking, UserStoppedSpeaking } from "./events.js";
-import { deferred, type Deferred } from "./internal/deferred.js";
+import { deferred, type Deferred } from "./internal/test-deferred.js";
 import { Message } from "./message.js";
 
 const CYCLES = 200;

@@ -11,8 +11,8 @@ import {
   UserStoppedSpeaking,
   UserTranscriptionReceived,
 } from "./events.js";
-import { deferred } from "./internal/deferred.js";
-import { SpyLogger } from "./internal/spy-logger.js";
+import { deferred } from "./internal/test-deferred.js";
+import { SpyLogger } from "./internal/test-spy-logger.js";
 import { Message } from "./message.js";
 
 const stopped = () => new Message({ source: "user", event: new UserStoppedSpeaking() });

@@ -1,8 +1,8 @@
 import { Bridge } from "@switchboard/core";
 import { HarnessClient } from "@switchboard/testing";
 import { afterEach, describe, expect, it } from "vitest";
-import { ScriptedNode, type Script } from "./internal/scripted-node.js";
-import { startTestApp, type TestApp } from "./internal/start-test-app.js";
+import { ScriptedNode, type Script } from "./internal/test-scripted-node.js";
+import { startTestApp, type TestApp } from "./internal/test-app.js";
 import type { VoiceAgentAppOptions } from "./voice-agent-app.js";
 import type { VoiceAgentSystem } from "./voice-agent-system.js";
 

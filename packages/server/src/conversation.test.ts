@@ -12,8 +12,8 @@ import {
 } from "@switchboard/core";
 import { HarnessClient, type ServerFrame } from "@switchboard/testing";
 import { afterEach, describe, expect, it } from "vitest";
-import { ScriptedNode, type Script } from "./internal/scripted-node.js";
-import { startTestApp, type TestApp } from "./internal/start-test-app.js";
+import { ScriptedNode, type Script } from "./internal/test-scripted-node.js";
+import { startTestApp, type TestApp } from "./internal/test-app.js";
 import { endCall, sendDtmf, transferCall } from "./system-tools/index.js";
 import type { VoiceAgentSystem } from "./voice-agent-system.js";
 

@@ -2,8 +2,8 @@ import { setTimeout as delay } from "node:timers/promises";
 import { AgentResponse, Bridge, UserStartedSpeaking } from "@switchboard/core";
 import { HarnessClient } from "@switchboard/testing";
 import { afterEach, describe, expect, it } from "vitest";
-import { ScriptedNode } from "./internal/scripted-node.js";
-import { startTestApp, type TestApp } from "./internal/start-test-app.js";
+import { ScriptedNode } from "./internal/test-scripted-node.js";
+import { startTestApp, type TestApp } from "./internal/test-app.js";
 
 let testApp: TestApp | undefined;
 afterEach(async () => {

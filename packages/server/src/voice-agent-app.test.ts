@@ -2,8 +2,8 @@ import { Bridge } from "@switchboard/core";
 import { HarnessClient } from "@switchboard/testing";
 import { afterEach, describe, expect, it } from "vitest";
 import type { CallRequest } from "./call-request.js";
-import { ScriptedNode } from "./internal/scripted-node.js";
-import { startTestApp, type TestApp } from "./internal/start-test-app.js";
+import { ScriptedNode } from "./internal/test-scripted-node.js";
+import { startTestApp, type TestApp } from "./internal/test-app.js";
 import { VoiceAgentApp, type CallHandler, type VoiceAgentAppOptions } from "./voice-agent-app.js";
 
 let testApp: TestApp | undefined;
