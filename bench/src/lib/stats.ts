@@ -56,3 +56,15 @@ export function settledHeap(): number {
   for (let i = 0; i < 3; i++) gc();
   return process.memoryUsage().heapUsed;
 }
+
+/** CPU time (user + system) this process has used, in nanoseconds. */
+export function cpuNow(): number {
+  const usage = process.cpuUsage();
+  return (usage.user + usage.system) * 1e3;
+}
+
+/** A rate measured on the wall clock and on this process's CPU clock (steadier when the machine is busy). */
+export interface Rate {
+  wall: number;
+  cpu: number;
+}

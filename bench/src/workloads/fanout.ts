@@ -2,7 +2,7 @@ import { EventEmitter } from "node:events";
 import { Bridge, Message } from "@switchboard/core";
 import { benchBus, leftovers } from "../lib/bus.js";
 import type { RunOptions, Workload, WorkloadResult } from "../lib/result.js";
-import { median, now, perSecond } from "../lib/stats.js";
+import { cpuNow, median, now, perSecond, type Rate } from "../lib/stats.js";
 import { Ping } from "./events.js";
 
 const BRIDGES = 10;
@@ -53,15 +53,17 @@ function baseline(): Harness {
   };
 }
 
-async function throughput(harness: Harness, count: number): Promise<number> {
+async function throughput(harness: Harness, count: number): Promise<Rate> {
   const before = harness.deliveries();
   const start = now();
+  const cpuStart = cpuNow();
   for (let i = 0; i < count; i++) await harness.send(1);
   const elapsed = now() - start;
+  const cpu = cpuNow() - cpuStart;
   const delivered = harness.deliveries() - before;
   if (delivered !== count * BRIDGES)
     throw new Error(`fanout: expected ${count * BRIDGES} deliveries, got ${delivered}`);
-  return perSecond(count, elapsed);
+  return { wall: perSecond(count, elapsed), cpu: perSecond(count, cpu) };
 }
 
 export const fanout: Workload = {
@@ -72,14 +74,14 @@ export const fanout: Workload = {
     const sides = { framework: await framework(), baseline: baseline() };
     for (let i = 0; i < 3; i++)
       for (const side of Object.values(sides)) await throughput(side, events);
-    const rates = { framework: [] as number[], baseline: [] as number[] };
+    const rates = { framework: [] as Rate[], baseline: [] as Rate[] };
     for (let r = 0; r < rounds; r++) {
       rates.framework.push(await throughput(sides.framework, events));
       rates.baseline.push(await throughput(sides.baseline, events));
     }
     const closed = await sides.framework.close();
-    const f = median(rates.framework);
-    const b = median(rates.baseline);
+    const f = median(rates.framework.map((r) => r.wall));
+    const b = median(rates.baseline.map((r) => r.wall));
     return {
       workload: "fanout",
       description: `${BRIDGES} bridges, each on(Ping).map(fn)`,
@@ -92,6 +94,13 @@ export const fanout: Workload = {
           baseline: b,
           better: "higher",
           target: { op: ">=", value: 100_000 },
+        },
+        {
+          name: "throughput per CPU-second",
+          unit: "events/s",
+          value: median(rates.framework.map((r) => r.cpu)),
+          baseline: median(rates.baseline.map((r) => r.cpu)),
+          better: "higher",
         },
         {
           name: "deliveries",

@@ -3,11 +3,21 @@ import { AgentResponse, Bridge, Message } from "@switchboard/core";
 import { deferred } from "../lib/async.js";
 import { benchBus, leftovers } from "../lib/bus.js";
 import type { RunOptions, Workload, WorkloadResult } from "../lib/result.js";
-import { distribution, median, now, perSecond, us, type Distribution } from "../lib/stats.js";
+import {
+  cpuNow,
+  distribution,
+  median,
+  now,
+  perSecond,
+  us,
+  type Distribution,
+} from "../lib/stats.js";
 import { Start } from "./events.js";
 
 interface Run {
   rate: number;
+  /** Chunks per CPU-second of this process. */
+  cpuRate: number;
   latency: Distribution;
 }
 
@@ -45,9 +55,10 @@ async function framework(): Promise<Harness> {
     async run(count) {
       plan = { count, yieldedAt: new Array<number>(count), receivedAt: [], done: deferred() };
       const started = now();
+      const cpuStarted = cpuNow();
       await bus.broadcast(new Message({ source: "user", event: new Start() }));
       await plan.done.promise;
-      return summarise(started, plan.yieldedAt, plan.receivedAt);
+      return summarise(started, cpuStarted, plan.yieldedAt, plan.receivedAt);
     },
     async close() {
       const left = leftovers(bus.stats());
@@ -69,8 +80,9 @@ function baseline(): Harness {
       const yieldedAt = new Array<number>(count);
       receivedAt = [];
       const started = now();
+      const cpuStarted = cpuNow();
       for await (const chunk of chunks(count, yieldedAt)) subject.next(chunk);
-      return summarise(started, yieldedAt, receivedAt);
+      return summarise(started, cpuStarted, yieldedAt, receivedAt);
     },
     close: () => Promise.resolve({ errors: 0, leftovers: subject.observers.length - 1 }),
   };
@@ -78,6 +90,7 @@ function baseline(): Harness {
 
 function summarise(
   started: number,
+  cpuStarted: number,
   yieldedAt: readonly number[],
   receivedAt: readonly number[],
 ): Run {
@@ -86,6 +99,7 @@ function summarise(
   const elapsed = receivedAt[receivedAt.length - 1]! - started;
   return {
     rate: perSecond(receivedAt.length, elapsed),
+    cpuRate: perSecond(receivedAt.length, cpuNow() - cpuStarted),
     latency: distribution(receivedAt.map((at, i) => at - yieldedAt[i]!)),
   };
 }
@@ -122,6 +136,13 @@ export const stream: Workload = {
           baseline: median(runs.baseline.map((r) => r.rate)),
           better: "higher",
           target: { op: ">=", value: 200_000 },
+        },
+        {
+          name: "throughput per CPU-second",
+          unit: "chunks/s",
+          value: median(runs.framework.map((r) => r.cpuRate)),
+          baseline: median(runs.baseline.map((r) => r.cpuRate)),
+          better: "higher",
         },
         {
           name: "yield→consumer p50",
