@@ -101,21 +101,23 @@ export class Execution<E extends object = object> implements RouteContext<E> {
     return new Promise<T | typeof CANCELLED>((resolve, reject) => {
       if (this.#wake === undefined) this.#wake = resolve;
       else (this.#moreWakes ??= new Set()).add(resolve);
-      const release = () => {
-        if (this.#wake === resolve) this.#wake = undefined;
-        else this.#moreWakes?.delete(resolve);
-      };
       promise.then(
         (value) => {
-          release();
+          this.#release(resolve);
           resolve(value);
         },
         (error: unknown) => {
-          release();
+          this.#release(resolve);
           reject(error);
         },
       );
     });
+  }
+
+  /** The await `wake` belongs to has settled: it no longer needs waking on cancel. */
+  #release(wake: Wake): void {
+    if (this.#wake === wake) this.#wake = undefined;
+    else this.#moreWakes?.delete(wake);
   }
 
   #runTeardowns(): void {
