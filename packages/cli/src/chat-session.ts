@@ -38,6 +38,9 @@ export async function runChat(options: ChatOptions): Promise<number> {
   /** Resolves when the agent's current reply ends (piped mode waits on it before the next line). */
   let idle: { promise: Promise<void>; resolve: () => void } | undefined;
   let firstFrame: (() => void) | undefined;
+  /** The generation the agent is speaking, and the ones the user talked over (their late frames are dropped). */
+  let speaking: string | undefined;
+  const fenced = new Set<string>();
   let turnStartedAt: number | undefined;
   let firstChunkMs: number | undefined;
   let interruptSent = false;
@@ -73,6 +76,12 @@ export async function runChat(options: ChatOptions): Promise<number> {
     } catch {
       write("[error] the agent sent a frame that is not JSON\n");
       return;
+    }
+    const generationId =
+      typeof frame["generation_id"] === "string" ? frame["generation_id"] : undefined;
+    if (generationId !== undefined) {
+      if (fenced.has(generationId)) return;
+      speaking = generationId;
     }
     switch (frame.type) {
       case "message": {
@@ -162,7 +171,9 @@ export async function runChat(options: ChatOptions): Promise<number> {
     options.input.on("keypress", () => {
       if (agentTalking && !interruptSent) {
         interruptSent = true;
+        if (speaking !== undefined) fenced.add(speaking);
         send({ type: "user_state", value: "speaking" });
+        endReply();
       }
     });
     write(

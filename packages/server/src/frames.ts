@@ -34,7 +34,7 @@ export const INPUT_FRAME_TYPES = Object.keys(inputSchemas) as readonly InputFram
  * An output frame (agent → client), as Line's harness sends them.
  * @example const frame: OutputFrame = { type: "message", content: "Hello!" };
  */
-export type OutputFrame =
+export type OutputFrame = (
   | { type: "message"; content: string }
   | {
       type: "tool_call";
@@ -48,7 +48,14 @@ export type OutputFrame =
   | { type: "log_event"; event: string; metadata?: Record<string, unknown> }
   | { type: "log_metric"; name: string; value: number | string }
   | { type: "dtmf"; button: string }
-  | { type: "error"; content: string };
+  | { type: "error"; content: string }
+) & {
+  /**
+   * The generation that produced the frame, when one did (an extension to Line's protocol that
+   * Line clients ignore): after interrupting, a client drops frames of that generation still on the wire.
+   */
+  generation_id?: string;
+};
 
 /** What parsing one text frame gave: an event, or a message for the client saying what was wrong. */
 export type ParsedFrame =

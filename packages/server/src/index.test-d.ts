@@ -19,10 +19,9 @@ describe("@switchboard/server public types", () => {
   });
 
   it("output frames are a discriminated union", () => {
-    expectTypeOf<Extract<OutputFrame, { type: "transfer" }>>().toEqualTypeOf<{
-      type: "transfer";
-      target_phone_number: string;
-    }>();
+    expectTypeOf<Extract<OutputFrame, { type: "transfer" }>>().toEqualTypeOf<
+      { type: "transfer"; target_phone_number: string } & { generation_id?: string }
+    >();
     // @ts-expect-error a message frame needs content
     const bad: OutputFrame = { type: "message" };
     void bad;

@@ -48,9 +48,16 @@ describe("interrupting the agent mid-answer", () => {
     // Frames in flight when the client interrupted may still arrive; none sent after the server saw it.
     expect(framesAtInterrupt).toBeGreaterThanOrEqual(6);
     const afterInterrupt = client.frames.slice(framesAtInterrupt);
-    expect(afterInterrupt.filter((f) => f.type === "message")).toEqual([
-      { type: "message", content: "fresh answer" },
-    ]);
+    const fresh = afterInterrupt.filter((f) => f.type === "message");
+    expect(fresh.map((f) => f.content)).toEqual(["fresh answer"]);
+    // Every frame of a generation carries its id, so a client can fence off a cancelled one.
+    const interruptedIds = new Set(
+      client.frames.slice(0, framesAtInterrupt).map((f) => f.generation_id),
+    );
+    expect(interruptedIds.size).toBe(1);
+    expect(interruptedIds.has(undefined)).toBe(false);
+    expect(fresh[0]?.generation_id).toMatch(/^[0-9a-f-]{36}$/);
+    expect(interruptedIds.has(fresh[0]?.generation_id)).toBe(false);
     // No generation_complete for the cancelled turn: only the fresh one's.
     expect(client.frames.filter((f) => f.type === "log_event")).toHaveLength(1);
 

@@ -10,9 +10,11 @@ import {
   ToolCall,
   ToolResult,
   TransferCall,
+  type Message,
   type NodeLike,
 } from "@switchboard/core";
 import type { ConversationHarness } from "./conversation-harness.js";
+import type { OutputFrame } from "./frames.js";
 
 /** The source the system broadcasts control events (`Authorize`) as; the user bridge always accepts it. */
 export const SYSTEM_SOURCE = "system";
@@ -34,44 +36,50 @@ export class UserBridge extends Bridge {
     this.authorize(this.#speaker, SYSTEM_SOURCE);
     this.withInputRouting(harness.events);
 
-    const send: ConversationHarness["send"] = (frame) => {
+    const send = (frame: OutputFrame, from: Message): boolean => {
       // end_call is the last thing the user hears of this call.
       if (this.#ended) return false;
       if (frame.type === "end_call") this.#ended = true;
-      return harness.send(frame);
+      const generationId = from.generationId;
+      return harness.send(
+        generationId === undefined ? frame : { ...frame, generation_id: generationId },
+      );
     };
 
     this.on(AgentResponse, { where: { chunkType: "text" } }).map((m) => {
-      send({ type: "message", content: m.event.content });
+      send({ type: "message", content: m.event.content }, m);
     });
     this.on(ToolCall).map((m) => {
       const { toolName, toolArgs, toolCallId } = m.event;
-      send({ type: "tool_call", name: toolName, arguments: toolArgs, id: toolCallId });
+      send({ type: "tool_call", name: toolName, arguments: toolArgs, id: toolCallId }, m);
     });
     this.on(ToolResult).map((m) => {
       const r = m.event;
-      send({
-        type: "tool_call",
-        name: r.toolName,
-        arguments: r.toolArgs,
-        result: r.success ? r.result : r.resultStr,
-        ...(r.toolCallId === undefined ? {} : { id: r.toolCallId }),
-      });
+      send(
+        {
+          type: "tool_call",
+          name: r.toolName,
+          arguments: r.toolArgs,
+          result: r.success ? r.result : r.resultStr,
+          ...(r.toolCallId === undefined ? {} : { id: r.toolCallId }),
+        },
+        m,
+      );
     });
-    this.on(EndCall).map(() => {
-      send({ type: "end_call" });
+    this.on(EndCall).map((m) => {
+      send({ type: "end_call" }, m);
     });
     this.on(AgentError).map((m) => {
-      send({ type: "error", content: m.event.error });
+      send({ type: "error", content: m.event.error }, m);
     });
     this.on(TransferCall).map((m) => {
-      send({ type: "transfer", target_phone_number: m.event.targetPhoneNumber });
+      send({ type: "transfer", target_phone_number: m.event.targetPhoneNumber }, m);
     });
     this.on(LogMetric).map((m) => {
-      send({ type: "log_metric", name: m.event.name, value: m.event.value });
+      send({ type: "log_metric", name: m.event.name, value: m.event.value }, m);
     });
     this.on(DTMFOutputEvent).map((m) => {
-      send({ type: "dtmf", button: m.event.button });
+      send({ type: "dtmf", button: m.event.button }, m);
     });
     this.on(AgentGenerationComplete).map((m) => {
       const { totalLength, chunkCount, interrupted } = m.event;
@@ -79,7 +87,7 @@ export class UserBridge extends Bridge {
       if (totalLength !== undefined) metadata["total_length"] = totalLength;
       if (chunkCount !== undefined) metadata["chunk_count"] = chunkCount;
       if (interrupted !== undefined) metadata["interrupted"] = interrupted;
-      send({ type: "log_event", event: "generation_complete", metadata });
+      send({ type: "log_event", event: "generation_complete", metadata }, m);
     });
     this.on(Authorize, { source: SYSTEM_SOURCE }).map((m) => this.setSpeaker(m.event.agent));
   }

@@ -33,11 +33,24 @@ async function fakeAgent(): Promise<{ url: string; received: unknown[] }> {
       };
       received.push(frame);
       if (frame.type === "message") said = frame.content ?? "";
-      if (frame.type === "user_state" && frame.value === "speaking") clearInterval(streaming);
+      if (frame.type === "user_state" && frame.value === "speaking") {
+        clearInterval(streaming);
+      }
       if (frame.type !== "user_state" || frame.value !== "idle") return;
       if (said === "bye") {
         send({ type: "end_call" });
         ws.close(1000, "call ended");
+        return;
+      }
+      if (said === "late") {
+        send({ type: "message", content: "old ", generation_id: "g-old" });
+        return;
+      }
+      if (said === "fresh") {
+        // A frame of the interrupted generation arriving late, inside the new turn's window.
+        send({ type: "message", content: "stale ", generation_id: "g-old" });
+        send({ type: "message", content: "fresh ", generation_id: "g-new" });
+        send({ type: "log_event", event: "generation_complete", generation_id: "g-new" });
         return;
       }
       if (said === "forever") {
@@ -55,6 +68,20 @@ async function fakeAgent(): Promise<{ url: string; received: unknown[] }> {
 }
 
 describe("HarnessClient", () => {
+  it("leaves frames of an interrupted generation that arrive late out of the next reply", async () => {
+    const { url } = await fakeAgent();
+    const client = await HarnessClient.connect(url);
+    await client.reply();
+    await client.say("late");
+    await client.waitFor((f) => f.type === "message" && f.content === "old ");
+    await client.interrupt();
+    await client.say("fresh");
+    const reply = await client.reply();
+    expect(reply.text).toBe("fresh ");
+    expect(client.frames.some((f) => f.type === "message" && f.content === "stale ")).toBe(true);
+    await client.close();
+  });
+
   it("says a turn as speaking → message → idle and collects the reply until generation_complete", async () => {
     const { url, received } = await fakeAgent();
     const client = await HarnessClient.connect(url);

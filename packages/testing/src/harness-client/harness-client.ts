@@ -72,6 +72,8 @@ export class HarnessClient {
   #waiters = new Set<Waiter>();
   #closeInfo: ClientCloseInfo | undefined;
   #closed: Promise<ClientCloseInfo> | undefined;
+  /** Generations the user interrupted: their late frames never count toward a reply. */
+  readonly #fenced = new Set<string>();
 
   constructor(options: HarnessClientOptions = {}) {
     this.#timeoutMs = options.timeoutMs ?? 10_000;
@@ -163,11 +165,14 @@ export class HarnessClient {
 
   /**
    * The user starts talking over the agent (`user_state speaking`). The next `reply()` skips the
-   * interrupted turn: it starts at the next `say()`. Frames the server sent before it saw the
-   * interrupt may still arrive after that (they were on the wire); the protocol has no marker to
-   * tell them apart.
+   * interrupted turn: it starts at the next `say()`, and frames of the interrupted generation
+   * that were already on the wire (same `generation_id`) are left out of it.
    */
   async interrupt(): Promise<void> {
+    const speaking = this.frames.findLast(
+      (frame) => frame.generation_id !== undefined,
+    )?.generation_id;
+    if (speaking !== undefined) this.#fenced.add(speaking);
     this.#interrupted = true;
     this.#cursor = this.frames.length;
     await this.send({ type: "user_state", value: "speaking" });
@@ -181,17 +186,19 @@ export class HarnessClient {
   async reply(options: { since?: number; timeoutMs?: number } = {}): Promise<Reply> {
     const start = Math.max(this.#cursor, options.since ?? 0);
     const end = await this.#waitIndex(
-      (frame) => isGenerationComplete(frame) || frame.type === "end_call" || frame.type === "error",
+      (frame) =>
+        !this.#isFenced(frame) &&
+        (isGenerationComplete(frame) || frame.type === "end_call" || frame.type === "error"),
       start,
       options.timeoutMs,
     );
     this.#cursor = end + 1;
-    const frames = this.frames.slice(start, end + 1);
+    const frames = this.frames.slice(start, end + 1).filter((frame) => !this.#isFenced(frame));
     const chunks: string[] = [];
     let firstChunkAt: number | undefined;
     for (let i = start; i <= end; i++) {
       const frame = this.frames[i];
-      if (frame?.type !== "message") continue;
+      if (frame?.type !== "message" || this.#isFenced(frame)) continue;
       chunks.push(frame.content);
       firstChunkAt ??= this.receivedAt[i];
     }
@@ -254,6 +261,10 @@ export class HarnessClient {
     for (const waiter of this.#waiters) {
       if (index >= waiter.from && waiter.predicate(frame)) waiter.resolve(index);
     }
+  }
+
+  #isFenced(frame: ServerFrame): boolean {
+    return frame.generation_id !== undefined && this.#fenced.has(frame.generation_id);
   }
 
   #waitIndex(

@@ -4,7 +4,7 @@
  * @example
  * const frame: ServerFrame = { type: "message", content: "Hello!" };
  */
-export type ServerFrame =
+export type ServerFrame = (
   | { type: "message"; content: string }
   | {
       type: "tool_call";
@@ -18,7 +18,11 @@ export type ServerFrame =
   | { type: "log_event"; event: string; metadata?: Record<string, unknown> }
   | { type: "log_metric"; name: string; value: number | string }
   | { type: "dtmf"; button: string }
-  | { type: "error"; content: string };
+  | { type: "error"; content: string }
+) & {
+  /** The generation that produced the frame, when one did. */
+  generation_id?: string;
+};
 
 /** The `type` of a {@link ServerFrame}. */
 export type ServerFrameType = ServerFrame["type"];
