@@ -118,7 +118,9 @@ describe("ReasoningNode", () => {
       });
       const out = await collect(node.generate(undefined, { signal: controller.signal }));
       expect(out.at(-1)).toMatchObject({ interrupted: true });
-      expect(node.conversationEvents).toEqual([new AgentResponse({ content: "partial", interrupted: true })]);
+      expect(node.conversationEvents).toEqual([
+        new AgentResponse({ content: "partial", interrupted: true }),
+      ]);
     });
 
     it("works unbound, with a message and no ctx", async () => {
