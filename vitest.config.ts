@@ -6,7 +6,12 @@ export default defineConfig({
   resolve: { conditions: sourceConditions },
   ssr: { resolve: { conditions: sourceConditions, externalConditions: ["@switchboard/source"] } },
   test: {
-    include: ["packages/*/src/**/*.test.ts", "examples/*/src/**/*.test.ts", "bench/**/*.test.ts"],
+    include: [
+      "packages/*/src/**/*.test.ts",
+      "examples/*/src/**/*.test.ts",
+      "bench/**/*.test.ts",
+      "docs/snippets/**/*.test.ts",
+    ],
     env: { LOG_LEVEL: process.env["LOG_LEVEL"] ?? "silent" },
     testTimeout: 15_000,
     typecheck: {

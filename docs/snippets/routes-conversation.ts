@@ -1,0 +1,33 @@
+import {
+  AgentSpeechSent,
+  Bridge,
+  DTMFInputEvent,
+  UserStartedSpeaking,
+  UserStoppedSpeaking,
+  UserTranscriptionReceived,
+} from "@switchboard/core";
+import { EchoNode } from "./echo-node.js";
+
+const node = new EchoNode({ systemPrompt: "Echo the user.", nodeId: "agent" });
+
+// The one route most agents need, in one call...
+const bridge = new Bridge(node);
+const { generation } = bridge.conversation(node); // { transcripts, generation }
+generation.concurrency("switch"); // both are ordinary route builders
+
+// ...which is the same as spelling it out. .on() on a builder starts another route on the
+// same bridge, so a Line app's chained style ports as it is (interrupt_on is interruptOn).
+const spelledOut = new Bridge(node);
+spelledOut
+  .on(UserTranscriptionReceived)
+  .map(node.addEvent)
+  .on(UserStoppedSpeaking)
+  .interrupt_on(UserStartedSpeaking, node.onInterruptGenerate)
+  .stream(node.generate)
+  .broadcast()
+  .on(AgentSpeechSent) // conversation() does not add this one: trims a cut-off turn to what was heard
+  .map(node.addEvent);
+
+// Other events start a turn too: runOn and cancelOn replace the defaults.
+const menu = new EchoNode({ systemPrompt: "Read the menu.", nodeId: "menu" });
+new Bridge(menu).conversation(menu, { runOn: DTMFInputEvent, cancelOn: UserStartedSpeaking });
