@@ -1,11 +1,13 @@
 /**
  * The load generator of the sessions workload, run in its own process (forked by sessions.ts) so
- * the server process's CPU and memory are its own. Loopback only; it ends when told to stop, when
- * the parent goes away, or after a hard deadline.
+ * the server process's CPU and memory are its own. Each session is a bare `ws` client speaking
+ * the harness protocol (the same three frames per turn as HarnessClient.say()); it reads frames
+ * without JSON.parse so that, on a 2-core machine, the generator is as light as it can be and the
+ * server sets the pace. Loopback only; it ends when told to stop, when the parent goes away, or
+ * after a hard deadline.
  */
-import { HarnessClient } from "@switchboard/testing";
-import type { RawData } from "ws";
-import { distribution, now, type Distribution } from "../lib/stats.js";
+import { WebSocket, type RawData } from "ws";
+import { cpuNow, distribution, now, type Distribution } from "../lib/stats.js";
 import { rawText } from "../lib/wire-tap.js";
 
 export type ToClients =
@@ -22,6 +24,7 @@ export type FromClients =
       chunks: number;
       errors: number;
       errorSamples: string[];
+      cpuPercent: number;
     };
 
 const send = (message: FromClients) => process.send?.(message);
@@ -33,42 +36,86 @@ let turns = 0;
 let chunks = 0;
 let errors = 0;
 const errorSamples: string[] = [];
+let cpuStart = 0;
+let wallStart = 0;
 
 function fail(what: string): void {
   errors += 1;
   if (errorSamples.length < 5) errorSamples.push(what);
 }
 
-/** Yield time is embedded in each chunk as `c<i>@<hrtime ns> `; hrtime is CLOCK_MONOTONIC, shared by both processes. */
-function onFrame(data: RawData): void {
-  if (!measuring) return;
-  const text = rawText(data);
-  const at = text.indexOf("@");
-  if (at < 0) return;
-  latencies.push(now() - Number.parseInt(text.slice(at + 1), 10));
-  chunks += 1;
+const SPEAKING = JSON.stringify({ type: "user_state", value: "speaking" });
+const SAY = JSON.stringify({ type: "message", content: "hello" });
+const IDLE = JSON.stringify({ type: "user_state", value: "idle" });
+
+/** One caller talking turn after turn; resolves when stopped (after its current turn) or failed. */
+function session(ws: WebSocket, chunksPerTurn: number): Promise<void> {
+  return new Promise((resolve) => {
+    let expected = 0;
+    let watchdog: NodeJS.Timeout | undefined;
+    const finish = () => {
+      clearTimeout(watchdog);
+      resolve();
+    };
+    const arm = () => {
+      clearTimeout(watchdog);
+      watchdog = setTimeout(() => {
+        fail("no frame for 15 s");
+        finish();
+      }, 15_000);
+    };
+    const say = () => {
+      expected = 0;
+      ws.send(SPEAKING);
+      ws.send(SAY);
+      ws.send(IDLE);
+      arm();
+    };
+    ws.on("message", (data: RawData) => {
+      const text = rawText(data);
+      if (text.startsWith('{"type":"message"')) {
+        // Chunks are `c<i>@<hrtime ns> `; hrtime is CLOCK_MONOTONIC, shared by both processes.
+        const at = text.indexOf("@");
+        if (!text.startsWith(`c${expected}@`, 29))
+          fail(`chunk ${expected} missing or out of order: ${text}`);
+        expected += 1;
+        if (measuring && at > 0) {
+          latencies.push(now() - Number.parseInt(text.slice(at + 1), 10));
+          chunks += 1;
+        }
+        arm();
+      } else if (text.includes('"generation_complete"')) {
+        if (expected !== chunksPerTurn) fail(`turn had ${expected} chunks`);
+        else if (measuring) turns += 1;
+        if (stopping) finish();
+        else say();
+      } else if (text.startsWith('{"type":"error"')) {
+        fail(text);
+      }
+    });
+    ws.on("close", () => {
+      if (!stopping) fail("server closed the session");
+      finish();
+    });
+    // Spread the sessions' turns over time, as independent callers would be.
+    setTimeout(say, Math.random() * 500);
+  });
 }
 
-async function talk(client: HarnessClient, chunksPerTurn: number): Promise<void> {
-  // Spread the sessions' turns over time, as independent callers would be.
-  await new Promise((resolve) => setTimeout(resolve, Math.random() * 500));
-  while (!stopping) {
-    try {
-      await client.say("hello");
-      const reply = await client.reply({ timeoutMs: 15_000 });
-      if (reply.endedBy !== "generation_complete") fail(`turn ended by ${reply.endedBy}`);
-      else if (
-        reply.chunks.length !== chunksPerTurn ||
-        !reply.chunks.every((c, i) => c.startsWith(`c${i}@`))
-      ) {
-        fail(`turn had ${reply.chunks.length} chunks, out of order or missing`);
-      } else if (measuring) turns += 1;
-    } catch (error) {
-      if (!stopping) fail(error instanceof Error ? error.message : String(error));
-      return;
-    }
-  }
+function connect(url: string): Promise<WebSocket> {
+  return new Promise((resolve, reject) => {
+    const ws = new WebSocket(url);
+    ws.once("open", () => {
+      ws.off("error", reject);
+      ws.on("error", (error) => fail(`socket: ${error.message}`));
+      resolve(ws);
+    });
+    ws.once("error", reject);
+  });
 }
+
+let resolveStopped!: () => void;
+const stopped = new Promise<void>((resolve) => (resolveStopped = resolve));
 
 async function start(
   url: string,
@@ -77,35 +124,49 @@ async function start(
   deadlineMs: number,
 ): Promise<void> {
   setTimeout(() => process.exit(2), deadlineMs).unref();
-  const clients: HarnessClient[] = [];
+  const sockets: WebSocket[] = [];
   let failed = 0;
   for (let i = 0; i < sessions; i += 50) {
     const batch = await Promise.allSettled(
-      Array.from({ length: Math.min(50, sessions - i) }, () =>
-        HarnessClient.connect(url, { timeoutMs: 15_000 }),
-      ),
+      Array.from({ length: Math.min(50, sessions - i) }, () => connect(url)),
     );
     for (const outcome of batch) {
-      if (outcome.status === "fulfilled") clients.push(outcome.value);
+      if (outcome.status === "fulfilled") sockets.push(outcome.value);
       else {
         failed += 1;
         fail(`connect: ${String(outcome.reason)}`);
       }
     }
   }
-  for (const client of clients) client.socket.prependListener("message", onFrame);
-  const talking = clients.map((client) => talk(client, chunksPerTurn));
-  send({ event: "connected", connected: clients.length, failed });
+  const talking = sockets.map((ws) => session(ws, chunksPerTurn));
+  send({ event: "connected", connected: sockets.length, failed });
   await stopped;
+  const cpuPercent = ((cpuNow() - cpuStart) / (now() - wallStart)) * 100;
   measuring = false;
   stopping = true;
-  await Promise.allSettled(talking);
-  await Promise.allSettled(clients.map((client) => client.close()));
-  send({ event: "result", latency: distribution(latencies), turns, chunks, errors, errorSamples });
+  await Promise.all(talking);
+  await Promise.all(
+    sockets.map(
+      (ws) =>
+        new Promise<void>((resolve) => {
+          if (ws.readyState === WebSocket.CLOSED) resolve();
+          else {
+            ws.once("close", () => resolve());
+            ws.close(1000, "bench done");
+          }
+        }),
+    ),
+  );
+  send({
+    event: "result",
+    latency: distribution(latencies),
+    turns,
+    chunks,
+    errors,
+    errorSamples,
+    cpuPercent,
+  });
 }
-
-let resolveStopped!: () => void;
-const stopped = new Promise<void>((resolve) => (resolveStopped = resolve));
 
 process.on("message", (message: ToClients) => {
   switch (message.cmd) {
@@ -121,6 +182,8 @@ process.on("message", (message: ToClients) => {
       latencies.length = 0;
       turns = 0;
       chunks = 0;
+      cpuStart = cpuNow();
+      wallStart = now();
       measuring = true;
       return;
     case "stop":

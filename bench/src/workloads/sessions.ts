@@ -41,6 +41,7 @@ interface SideResult {
   /** Yield → frame received by the client process (loopback and the client's own event loop included). */
   endToEnd: Distribution;
   cpuPercent: number;
+  clientCpuPercent: number;
   rssPerSessionKiB: number;
   heapPerSessionKiB: number;
   turnsPerSecond: number;
@@ -130,6 +131,7 @@ async function runSide(
       serverLatency: distribution(serverLatencies),
       endToEnd: result.latency,
       cpuPercent: ((cpu.user + cpu.system) / wallUs) * 100,
+      clientCpuPercent: result.cpuPercent,
       rssPerSessionKiB: (rssMean - rssBefore) / plan.sessions / KiB,
       heapPerSessionKiB: (heapDuring - heapBefore) / plan.sessions / KiB,
       turnsPerSecond: result.turns / (plan.measureMs / 1000),
@@ -235,7 +237,8 @@ export const sessions: Workload = {
       metrics,
       invariants: [{ name: "errors", value: f.errors }],
       notes: [
-        "clients run in a separate process (HarnessClient over 127.0.0.1); CPU and memory are the server process's",
+        "clients run in a separate process (bare ws clients speaking the harness protocol over 127.0.0.1); CPU and memory are the server process's",
+        `ideal pace: ${Math.round(plan.sessions / (((CHUNKS - 1) * PACING_MS) / 1000))} turns/s; the load generator used ${f.clientCpuPercent.toFixed(0)}% of a core (baseline run: ${b.clientCpuPercent.toFixed(0)}%) — near 100% it, not the server, sets the pace`,
         "the ≤ 5 ms target is checked on yield→ws.send (this process); yield→client adds loopback and the client process's event-loop lag",
         `RSS per session: mean RSS while measuring minus RSS before the server started, over ${plan.sessions} sessions`,
         ...(f.errorSamples.length > 0 ? [`errors: ${f.errorSamples.join("; ")}`] : []),
