@@ -1,4 +1,4 @@
-import { Message, UserTranscriptionReceived } from "@switchboard/core";
+import { UserTranscriptionReceived } from "@switchboard/core";
 import { OpenAIChatNode, ScriptedChat, createChatModel } from "@switchboard/openai";
 import { getWeather } from "./weather-tool.js";
 
@@ -14,7 +14,7 @@ const fromEnv = createChatModel({ scripted: { interTokenDelayMs: 10 } });
 const node = new OpenAIChatNode({ systemPrompt: "Be brief.", llm, tools: [getWeather] });
 node.addEvent(new UserTranscriptionReceived({ content: "What's the weather in Paris?" }));
 const events: object[] = [];
-for await (const event of node.generate(new Message({ source: "user", event: {} }))) {
+for await (const event of node.generate()) {
   events.push(event); // AgentResponse chunks, ToolCall, ToolResult, ..., AgentGenerationComplete
 }
 console.log(events, node.conversationEvents, fromEnv);
