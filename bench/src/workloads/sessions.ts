@@ -2,6 +2,7 @@ import { fork, type ChildProcess } from "node:child_process";
 import { dirname, join } from "node:path";
 import { setTimeout as sleep } from "node:timers/promises";
 import { fileURLToPath } from "node:url";
+import { monitorEventLoopDelay } from "node:perf_hooks";
 import {
   startBaselineServer,
   startFrameworkServer,
@@ -42,6 +43,8 @@ interface SideResult {
   endToEnd: Distribution;
   cpuPercent: number;
   clientCpuPercent: number;
+  /** How late the server's event loop ran timers and I/O callbacks: its saturation. */
+  loopDelayP99Ms: number;
   rssPerSessionKiB: number;
   heapPerSessionKiB: number;
   turnsPerSecond: number;
@@ -112,8 +115,11 @@ async function runSide(
     const wallStart = now();
     const rss: number[] = [];
     const sampler = setInterval(() => rss.push(process.memoryUsage().rss), 250);
+    const loopDelay = monitorEventLoopDelay({ resolution: 10 });
+    loopDelay.enable();
     await sleep(plan.measureMs);
     clearInterval(sampler);
+    loopDelay.disable();
     measuring = false;
     const cpu = process.cpuUsage(cpuStart);
     const wallUs = (now() - wallStart) / 1e3;
@@ -132,6 +138,7 @@ async function runSide(
       endToEnd: result.latency,
       cpuPercent: ((cpu.user + cpu.system) / wallUs) * 100,
       clientCpuPercent: result.cpuPercent,
+      loopDelayP99Ms: loopDelay.percentile(99) / 1e6,
       rssPerSessionKiB: (rssMean - rssBefore) / plan.sessions / KiB,
       heapPerSessionKiB: (heapDuring - heapBefore) / plan.sessions / KiB,
       turnsPerSecond: result.turns / (plan.measureMs / 1000),
@@ -205,6 +212,13 @@ export const sessions: Workload = {
         unit: "% of a core",
         value: f.cpuPercent,
         baseline: b.cpuPercent,
+        better: "lower",
+      },
+      {
+        name: "server event-loop delay p99",
+        unit: "ms",
+        value: f.loopDelayP99Ms,
+        baseline: b.loopDelayP99Ms,
         better: "lower",
       },
       {
