@@ -5,6 +5,7 @@ import { Bus } from "./bus.js";
 import { registerEvent } from "./event-registry.js";
 import {
   AgentGenerationComplete,
+  AgentSpeechSent,
   AgentResponse,
   DTMFInputEvent,
   DTMFOutputEvent,
@@ -362,6 +363,34 @@ describe("Bridge", () => {
       await bus.broadcast(msg(new DTMFOutputEvent({ button: "1" })));
       await waitFor(() => calls.length === 3);
       expect(calls[2]).toBe("interrupted-by:DTMFOutputEvent:fake");
+      await bus.cleanup();
+    });
+
+    it("starts turns only while filter allows, and routes AgentSpeechSent into the history", async () => {
+      const { node, calls } = fakeNode();
+      const spoken: string[] = [];
+      const addEvent = node.addEvent.bind(node);
+      node.addEvent = (eventOrMessage: object) => {
+        const event = eventOrMessage instanceof Message ? eventOrMessage.event : eventOrMessage;
+        if (event instanceof AgentSpeechSent) spoken.push(event.content);
+        addEvent(eventOrMessage);
+      };
+      let speaking = false;
+      const bridge = new Bridge(node);
+      const routes = bridge.conversation(node, { filter: () => speaking });
+      expect(routes.spoken).toBeDefined();
+      const { bus, seen } = await onBus(bridge);
+      await bus.broadcast(say("hello"));
+      await bus.broadcast(msg(new UserStoppedSpeaking()));
+      await settle();
+      expect(calls).toEqual([]);
+      expect(node.history).toEqual(["hello"]);
+      speaking = true;
+      await bus.broadcast(msg(new UserStoppedSpeaking()));
+      await waitFor(() => seen.some((m) => m.source === "fake"));
+      expect(calls).toEqual(["generate:hello"]);
+      await bus.broadcast(msg(new AgentSpeechSent({ content: "you said" })));
+      expect(spoken).toEqual(["you said"]);
       await bus.cleanup();
     });
 

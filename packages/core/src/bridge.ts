@@ -2,6 +2,7 @@ import { SwitchboardError } from "./errors.js";
 import type { EventClass } from "./event-registry.js";
 import {
   AgentResponse,
+  AgentSpeechSent,
   UserStartedSpeaking,
   UserStoppedSpeaking,
   UserTranscriptionReceived,
@@ -56,11 +57,20 @@ export interface ConversationOptions {
   runOn?: EventClass;
   /** The event that cancels a running turn. Default `UserStartedSpeaking`. */
   cancelOn?: EventClass;
+  /**
+   * Only start a turn when this is truthy, e.g. `() => system.speakingNodeId === node.id` so a
+   * node that handed the call off stops answering. History routes keep running either way.
+   */
+  filter?: (message: Message) => unknown;
 }
 
-/** The two routes `bridge.conversation()` wires, for further configuration. */
+/** The routes `bridge.conversation()` wires, for further configuration. */
 export interface ConversationRoutes {
+  /** User transcriptions into the node's history. */
   transcripts: RouteBuilder<void, UserTranscriptionReceived>;
+  /** What the platform actually spoke (`AgentSpeechSent`): trims an interrupted turn to it. */
+  spoken: RouteBuilder<void, AgentSpeechSent>;
+  /** The turn: `runOn` → interrupt on `cancelOn` → stream `node.generate` → broadcast. */
   generation: RouteBuilder<object, object>;
 }
 
@@ -168,14 +178,18 @@ export class Bridge {
    */
   conversation(node: ConversationalNode, options: ConversationOptions = {}): ConversationRoutes {
     const transcripts = this.on(UserTranscriptionReceived).map((message) => node.addEvent(message));
-    const generation = this.on(options.runOn ?? UserStoppedSpeaking)
+    const spoken = this.on(AgentSpeechSent).map((message) => node.addEvent(message));
+    const generation = this.on(
+      options.runOn ?? UserStoppedSpeaking,
+      options.filter === undefined ? {} : { filter: options.filter },
+    )
       // Called as a method: the node may be a plain class whose methods use `this`.
       .interruptOn(options.cancelOn ?? UserStartedSpeaking, (message) =>
         node.onInterruptGenerate(message),
       )
       .stream((message, ctx) => node.generate(message, ctx))
       .broadcast();
-    return { transcripts, generation };
+    return { transcripts, spoken, generation };
   }
 
   get #logger(): Logger {

@@ -328,6 +328,47 @@ describe("OpenAIChatNode", () => {
       });
     });
 
+    it("a tool with onInterrupt: continue finishes after the interrupt and its result joins the history", async () => {
+      server.enqueue({
+        toolCalls: [{ id: "call_b", name: "book_table", arguments: { people: 2 } }],
+      });
+      const toolStarted = gate();
+      const finishBooking = gate();
+      const booked = gate();
+      const book = defineTool({
+        name: "book_table",
+        description: "Books a table.",
+        parameters: z.object({ people: z.number() }),
+        onInterrupt: "continue",
+        execute: async ({ people }) => {
+          toolStarted.open();
+          await finishBooking.promise;
+          return { confirmation: `T-${people}` };
+        },
+      });
+      const controller = new AbortController();
+      const node = makeNode({ tools: [book], fillerAfterMs: 60_000 });
+      const addEvent = node.addEvent.bind(node);
+      node.addEvent = (event) => {
+        addEvent(event);
+        if (event instanceof ToolResult && event.interrupted !== true) booked.open();
+      };
+      const run = collect(node.generate(undefined, { signal: controller.signal }));
+      await toolStarted.promise;
+      controller.abort();
+      await run;
+      expect(node.conversationEvents.at(-1)).toMatchObject({
+        toolCallId: "call_b",
+        interrupted: true,
+      });
+
+      finishBooking.open();
+      await booked.promise;
+      const results = node.conversationEvents.filter((e) => e instanceof ToolResult);
+      expect(results).toHaveLength(1);
+      expect(results[0]).toMatchObject({ toolCallId: "call_b", result: { confirmation: "T-2" } });
+    });
+
     it("an interrupt during a retry backoff ends quietly without another request", async () => {
       server.enqueue({ error: { status: 503 } });
       const { logger, warned } = watchingLogger();

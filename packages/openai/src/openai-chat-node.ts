@@ -199,6 +199,9 @@ export class OpenAIChatNode extends ReasoningNode {
     const running = this.tools.execute(calls, {
       parallel: true,
       signal,
+      // An `onInterrupt: "continue"` tool finishing after an interrupt: its result replaces the
+      // interrupted placeholder in the history, so the next turn's model sees it.
+      onBackgroundResult: (result) => this.addEvent(result),
       ...(this.#options.toolTimeoutMs !== undefined && { timeoutMs: this.#options.toolTimeoutMs }),
     });
     const timer = new AbortController();

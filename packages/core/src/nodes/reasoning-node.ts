@@ -184,6 +184,9 @@ export abstract class ReasoningNode extends Node {
       }
     }
     for (const call of unanswered.values()) {
+      // A background tool may have finished (and been recorded) before this turn closed.
+      if (history.some((e) => e instanceof ToolResult && e.toolCallId === call.toolCallId))
+        continue;
       history.push(
         new ToolResult({
           toolName: call.toolName,
