@@ -1,0 +1,6 @@
+export {
+  ConversationRunner,
+  type AgentServer,
+  type ConversationRunnerOptions,
+  type TranscriptLine,
+} from "./conversation-runner.js";
