@@ -12,9 +12,7 @@ import { EchoNode } from "./echo-node.js";
 
 const node = new EchoNode({ systemPrompt: "Echo the user.", nodeId: "agent" });
 const bridge = new Bridge(node);
-bridge.conversation(node);
-// If the platform reports what was actually spoken, let it trim the turn further.
-bridge.on(AgentSpeechSent).map(node.addEvent);
+bridge.conversation(node); // also routes AgentSpeechSent: what the platform reports as spoken
 
 const bus = new Bus();
 bus.registerBridge("agent", bridge);

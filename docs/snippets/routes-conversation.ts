@@ -12,7 +12,7 @@ const node = new EchoNode({ systemPrompt: "Echo the user.", nodeId: "agent" });
 
 // The one route most agents need, in one call...
 const bridge = new Bridge(node);
-const { generation } = bridge.conversation(node); // { transcripts, generation }
+const { generation } = bridge.conversation(node); // { transcripts, spoken, generation }
 generation.concurrency("switch"); // both are ordinary route builders
 
 // ...which is the same as spelling it out. .on() on a builder starts another route on the
@@ -25,7 +25,7 @@ spelledOut
   .interrupt_on(UserStartedSpeaking, node.onInterruptGenerate)
   .stream(node.generate)
   .broadcast()
-  .on(AgentSpeechSent) // conversation() does not add this one: trims a cut-off turn to what was heard
+  .on(AgentSpeechSent) // trims a cut-off turn to what was actually heard
   .map(node.addEvent);
 
 // Other events start a turn too: runOn and cancelOn replace the defaults.

@@ -1,10 +1,4 @@
-import {
-  Authorize,
-  Bridge,
-  UserStartedSpeaking,
-  UserStoppedSpeaking,
-  UserTranscriptionReceived,
-} from "@switchboard/core";
+import { Authorize, Bridge, UserStartedSpeaking } from "@switchboard/core";
 import { OpenAIChatNode, createChatModel } from "@switchboard/openai";
 import { VoiceAgentApp, handoffTool, type VoiceAgentSystem } from "@switchboard/server";
 
@@ -13,12 +7,7 @@ const llm = createChatModel();
 /** Every node hears the user; only the one the user hears answers. */
 function wire(system: VoiceAgentSystem, node: OpenAIChatNode): Bridge {
   const bridge = new Bridge(node);
-  bridge.on(UserTranscriptionReceived).map(node.addEvent);
-  bridge
-    .on(UserStoppedSpeaking, { filter: () => system.speakingNodeId === node.id })
-    .interruptOn(UserStartedSpeaking, node.onInterruptGenerate)
-    .stream(node.generate)
-    .broadcast();
+  bridge.conversation(node, { filter: () => system.speakingNodeId === node.id });
   return bridge;
 }
 

@@ -1,4 +1,4 @@
-import { ToolRegistry, defineTool } from "@switchboard/core";
+import { defineTool } from "@switchboard/core";
 import { OpenAIChatNode, ScriptedChat } from "@switchboard/openai";
 import { z } from "zod";
 
@@ -14,14 +14,11 @@ const bookTable = defineTool({
   },
 });
 
-// When its generation is interrupted, execute() returns at once with an `interrupted`
-// placeholder; the real result arrives later through onBackgroundResult. Handing it to
-// node.addEvent replaces the placeholder in the history, so the next turn sees it.
-const tools = new ToolRegistry([bookTable], {
-  onBackgroundResult: (result) => node.addEvent(result),
-});
-const node = new OpenAIChatNode({
+// When its generation is interrupted, the history gets an `interrupted` placeholder result at
+// once; OpenAIChatNode swaps in the real result when the booking finishes, so the next turn
+// sees it. (With a ToolRegistry of your own, pass onBackgroundResult: node.addEvent.)
+export const node = new OpenAIChatNode({
   systemPrompt: "You take restaurant bookings.",
   llm: new ScriptedChat(),
-  tools,
+  tools: [bookTable],
 });

@@ -251,6 +251,8 @@ describe("ReasoningNode", () => {
       node.addEvent(late);
       expect(node.conversationEvents).toHaveLength(3);
       expect(node.conversationEvents[2]).toBe(late);
+      node.addEvent(late); // handed over twice (a registry callback and the node's own): kept once
+      expect(node.conversationEvents).toHaveLength(3);
     });
   });
 

@@ -204,6 +204,7 @@ export abstract class ReasoningNode extends Node {
     const history = this.conversationEvents;
     for (let i = history.length - 1; i >= 0; i--) {
       const event = history[i];
+      if (event === result) return true; // already recorded (two callbacks handed it over)
       if (
         event instanceof ToolResult &&
         event.toolCallId === result.toolCallId &&
