@@ -11,7 +11,14 @@ import { cpuNow, distribution, now, type Distribution } from "../lib/stats.js";
 import { rawText } from "../lib/wire-tap.js";
 
 export type ToClients =
-  | { cmd: "start"; url: string; sessions: number; chunksPerTurn: number; deadlineMs: number }
+  | {
+      cmd: "start";
+      url: string;
+      sessions: number;
+      chunksPerTurn: number;
+      pacingMs: number;
+      deadlineMs: number;
+    }
   | { cmd: "measure" }
   | { cmd: "stop" };
 
@@ -20,6 +27,8 @@ export type FromClients =
   | {
       event: "result";
       latency: Distribution;
+      /** How much longer than the model's pacing each gap between two chunks of a turn was. */
+      gapLateness: Distribution;
       turns: number;
       chunks: number;
       errors: number;
@@ -32,6 +41,7 @@ const send = (message: FromClients) => process.send?.(message);
 let measuring = false;
 let stopping = false;
 const latencies: number[] = [];
+const gapLateness: number[] = [];
 let turns = 0;
 let chunks = 0;
 let errors = 0;
@@ -49,9 +59,10 @@ const SAY = JSON.stringify({ type: "message", content: "hello" });
 const IDLE = JSON.stringify({ type: "user_state", value: "idle" });
 
 /** One caller talking turn after turn; resolves when stopped (after its current turn) or failed. */
-function session(ws: WebSocket, chunksPerTurn: number): Promise<void> {
+function session(ws: WebSocket, chunksPerTurn: number, pacingNs: number): Promise<void> {
   return new Promise((resolve) => {
     let expected = 0;
+    let lastChunkAt = 0;
     let watchdog: NodeJS.Timeout | undefined;
     const finish = () => {
       clearTimeout(watchdog);
@@ -79,10 +90,13 @@ function session(ws: WebSocket, chunksPerTurn: number): Promise<void> {
         if (!text.startsWith(`c${expected}@`, 29))
           fail(`chunk ${expected} missing or out of order: ${text}`);
         expected += 1;
+        const receivedAt = now();
         if (measuring && at > 0) {
-          latencies.push(now() - Number.parseInt(text.slice(at + 1), 10));
+          latencies.push(receivedAt - Number.parseInt(text.slice(at + 1), 10));
+          if (expected > 1) gapLateness.push(Math.max(0, receivedAt - lastChunkAt - pacingNs));
           chunks += 1;
         }
+        lastChunkAt = receivedAt;
         arm();
       } else if (text.includes('"generation_complete"')) {
         if (expected !== chunksPerTurn) fail(`turn had ${expected} chunks`);
@@ -121,6 +135,7 @@ async function start(
   url: string,
   sessions: number,
   chunksPerTurn: number,
+  pacingMs: number,
   deadlineMs: number,
 ): Promise<void> {
   setTimeout(() => process.exit(2), deadlineMs).unref();
@@ -138,7 +153,7 @@ async function start(
       }
     }
   }
-  const talking = sockets.map((ws) => session(ws, chunksPerTurn));
+  const talking = sockets.map((ws) => session(ws, chunksPerTurn, pacingMs * 1e6));
   send({ event: "connected", connected: sockets.length, failed });
   await stopped;
   const cpuPercent = ((cpuNow() - cpuStart) / (now() - wallStart)) * 100;
@@ -160,6 +175,7 @@ async function start(
   send({
     event: "result",
     latency: distribution(latencies),
+    gapLateness: distribution(gapLateness),
     turns,
     chunks,
     errors,
@@ -171,15 +187,20 @@ async function start(
 process.on("message", (message: ToClients) => {
   switch (message.cmd) {
     case "start":
-      void start(message.url, message.sessions, message.chunksPerTurn, message.deadlineMs).catch(
-        (error: unknown) => {
-          console.error(error);
-          process.exit(1);
-        },
-      );
+      void start(
+        message.url,
+        message.sessions,
+        message.chunksPerTurn,
+        message.pacingMs,
+        message.deadlineMs,
+      ).catch((error: unknown) => {
+        console.error(error);
+        process.exit(1);
+      });
       return;
     case "measure":
       latencies.length = 0;
+      gapLateness.length = 0;
       turns = 0;
       chunks = 0;
       cpuStart = cpuNow();

@@ -20,6 +20,7 @@ const here = dirname(fileURLToPath(import.meta.url));
 const CHUNKS = 20;
 const PACING_MS = 20;
 const KiB = 1024;
+const LOOP_RESOLUTION_MS = 10;
 
 /** 20 chunks at 20 ms, each carrying the monotonic time it was yielded. */
 const script: Script = async function* (_turn, signal) {
@@ -41,6 +42,8 @@ interface SideResult {
   serverLatency: Distribution;
   /** Yield → frame received by the client process (loopback and the client's own event loop included). */
   endToEnd: Distribution;
+  /** Client-side: how much later than the model's 20 ms pacing each chunk arrived after the previous one. */
+  gapLateness: Distribution;
   cpuPercent: number;
   clientCpuPercent: number;
   /** How late the server's event loop ran timers and I/O callbacks: its saturation. */
@@ -101,6 +104,7 @@ async function runSide(
       url: server.wsUrl,
       sessions: plan.sessions,
       chunksPerTurn: CHUNKS,
+      pacingMs: PACING_MS,
       deadlineMs,
     });
     const { connected } = await withTimeout(
@@ -115,7 +119,7 @@ async function runSide(
     const wallStart = now();
     const rss: number[] = [];
     const sampler = setInterval(() => rss.push(process.memoryUsage().rss), 250);
-    const loopDelay = monitorEventLoopDelay({ resolution: 10 });
+    const loopDelay = monitorEventLoopDelay({ resolution: LOOP_RESOLUTION_MS });
     loopDelay.enable();
     await sleep(plan.measureMs);
     clearInterval(sampler);
@@ -136,9 +140,11 @@ async function runSide(
       connected: Math.min(connected, sessionsOpen),
       serverLatency: distribution(serverLatencies),
       endToEnd: result.latency,
+      gapLateness: result.gapLateness,
       cpuPercent: ((cpu.user + cpu.system) / wallUs) * 100,
       clientCpuPercent: result.cpuPercent,
-      loopDelayP99Ms: loopDelay.percentile(99) / 1e6,
+      // The histogram holds whole timer intervals; the delay is what exceeds the resolution.
+      loopDelayP99Ms: Math.max(0, loopDelay.percentile(99) / 1e6 - LOOP_RESOLUTION_MS),
       rssPerSessionKiB: (rssMean - rssBefore) / plan.sessions / KiB,
       heapPerSessionKiB: (heapDuring - heapBefore) / plan.sessions / KiB,
       turnsPerSecond: result.turns / (plan.measureMs / 1000),
@@ -191,7 +197,6 @@ export const sessions: Workload = {
         value: ms(f.serverLatency.p99),
         baseline: ms(b.serverLatency.p99),
         better: "lower",
-        target: { op: "<=", value: 5 },
       },
       {
         name: "chunk yield→client p50",
@@ -206,6 +211,21 @@ export const sessions: Workload = {
         value: ms(f.endToEnd.p99),
         baseline: ms(b.endToEnd.p99),
         better: "lower",
+      },
+      {
+        name: "chunk gap beyond 20 ms pacing p50",
+        unit: "ms",
+        value: ms(f.gapLateness.p50),
+        baseline: ms(b.gapLateness.p50),
+        better: "lower",
+      },
+      {
+        name: "chunk gap beyond 20 ms pacing p99",
+        unit: "ms",
+        value: ms(f.gapLateness.p99),
+        baseline: ms(b.gapLateness.p99),
+        better: "lower",
+        target: { op: "<=", value: 5 },
       },
       {
         name: "server CPU",
@@ -253,7 +273,7 @@ export const sessions: Workload = {
       notes: [
         "clients run in a separate process (bare ws clients speaking the harness protocol over 127.0.0.1); CPU and memory are the server process's",
         `ideal pace: ${Math.round(plan.sessions / (((CHUNKS - 1) * PACING_MS) / 1000))} turns/s; the load generator used ${f.clientCpuPercent.toFixed(0)}% of a core (baseline run: ${b.clientCpuPercent.toFixed(0)}%) — near 100% it, not the server, sets the pace`,
-        "the ≤ 5 ms target is checked on yield→ws.send (this process); yield→client adds loopback and the client process's event-loop lag",
+        "delivery latency has two parts: yield→ws.send (the framework's synchronous path) and how late chunks arrive against the model's 20 ms pacing (timers firing late on a busy event loop); the ≤ 5 ms target is checked on the second, which is what a caller hears",
         `RSS per session: mean RSS while measuring minus RSS before the server started, over ${plan.sessions} sessions`,
         ...(f.errorSamples.length > 0 ? [`errors: ${f.errorSamples.join("; ")}`] : []),
         ...(b.errors > 0 ? [`baseline errors: ${b.errors}`] : []),
@@ -270,6 +290,10 @@ if (process.argv[2] === "--side") {
     side === "framework" ? startFrameworkServer : startBaselineServer,
     plan,
   );
-  await new Promise<void>((resolve) => process.send?.({ result }, undefined, {}, () => resolve()));
+  if (process.send === undefined) console.log(JSON.stringify(result, null, 2));
+  else
+    await new Promise<void>((resolve) =>
+      process.send?.({ result }, undefined, {}, () => resolve()),
+    );
   process.exit(0);
 }
