@@ -24,7 +24,7 @@ function status(metric: Metric): string {
 /** One row per metric and one per invariant, as plain text for the terminal. */
 export function tableRows(results: readonly WorkloadResult[]): string[][] {
   const rows: string[][] = [
-    ["workload", "metric", "switchboard", "baseline", "cost ×", "target", ""],
+    ["workload", "metric", "switchboard", "baseline", "cost ×", "target", "status"],
   ];
   for (const result of results) {
     for (const metric of result.metrics) {
