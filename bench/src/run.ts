@@ -13,6 +13,7 @@ import os from "node:os";
 import { dirname, join, relative } from "node:path";
 import { fileURLToPath } from "node:url";
 import { formatTable } from "./lib/table.js";
+import { siblingModule } from "./lib/module-file.js";
 import type { WorkloadResult } from "./lib/result.js";
 import { workloadNames } from "./workloads/index.js";
 
@@ -37,11 +38,15 @@ interface Outcome {
 function runChild(name: string): Promise<Outcome> {
   const started = performance.now();
   return new Promise((resolve) => {
-    const child = fork(join(here, "child.ts"), [name, ...(quick ? ["--quick"] : [])], {
-      execArgv: ["--expose-gc", ...process.execArgv],
-      env: { ...process.env, LOG_LEVEL: "silent" },
-      stdio: ["ignore", "inherit", "inherit", "ipc"],
-    });
+    const child = fork(
+      siblingModule(import.meta.url, "child"),
+      [name, ...(quick ? ["--quick"] : [])],
+      {
+        execArgv: ["--expose-gc", ...process.execArgv],
+        env: { ...process.env, LOG_LEVEL: "silent" },
+        stdio: ["ignore", "inherit", "inherit", "ipc"],
+      },
+    );
     let result: WorkloadResult | undefined;
     const timer = setTimeout(() => child.kill("SIGKILL"), childTimeoutMs);
     child.on("message", (message: { result?: WorkloadResult }) => {

@@ -1,7 +1,5 @@
 import { fork, type ChildProcess } from "node:child_process";
-import { dirname, join } from "node:path";
 import { setTimeout as sleep } from "node:timers/promises";
-import { fileURLToPath } from "node:url";
 import { monitorEventLoopDelay } from "node:perf_hooks";
 import {
   startBaselineServer,
@@ -15,8 +13,8 @@ import type { Metric, RunOptions, Workload, WorkloadResult } from "../lib/result
 import { distribution, ms, now, settledHeap, type Distribution } from "../lib/stats.js";
 import { installWireTap } from "../lib/wire-tap.js";
 import type { FromClients, ToClients } from "./sessions-clients.js";
+import { siblingModule } from "../lib/module-file.js";
 
-const here = dirname(fileURLToPath(import.meta.url));
 const CHUNKS = 20;
 const PACING_MS = 20;
 const KiB = 1024;
@@ -91,7 +89,7 @@ async function runSide(
   const rssBefore = process.memoryUsage().rss;
   const server = await start(script, { onError: () => (serverErrors += 1) });
   const deadlineMs = plan.warmMs + plan.measureMs + 60_000;
-  const child = fork(join(here, "sessions-clients.ts"), [], {
+  const child = fork(siblingModule(import.meta.url, "sessions-clients"), [], {
     execArgv: process.execArgv.filter(
       (arg) => arg !== "--expose-gc" && !arg.startsWith("--cpu-prof"),
     ),
@@ -161,10 +159,14 @@ async function runSide(
 /** Runs one side in a fresh process, so its RSS and heap are not coloured by the other side's run. */
 function runSideInChild(side: "framework" | "baseline", plan: Plan): Promise<SideResult> {
   return new Promise((resolve, reject) => {
-    const child = fork(join(here, "sessions.ts"), ["--side", side, JSON.stringify(plan)], {
-      execArgv: process.execArgv,
-      stdio: ["ignore", "inherit", "inherit", "ipc"],
-    });
+    const child = fork(
+      siblingModule(import.meta.url, "sessions"),
+      ["--side", side, JSON.stringify(plan)],
+      {
+        execArgv: process.execArgv,
+        stdio: ["ignore", "inherit", "inherit", "ipc"],
+      },
+    );
     let result: SideResult | undefined;
     child.on("message", (message: { result?: SideResult }) => (result = message.result));
     child.on("exit", (code) => {
