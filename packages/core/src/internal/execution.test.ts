@@ -29,3 +29,13 @@ describe("Execution", () => {
     });
   });
 });
+
+describe("Execution#cancel", () => {
+  it("aborts with an AbortError reason that fetch, the OpenAI SDK and timers recognise", () => {
+    const execution = new Execution(new Message({ source: "test", event: {} }));
+    const { signal } = execution;
+    execution.cancel();
+    expect(signal.reason).toBeInstanceOf(DOMException);
+    expect((signal.reason as DOMException).name).toBe("AbortError");
+  });
+});
