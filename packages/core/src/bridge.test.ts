@@ -280,6 +280,40 @@ describe("Bridge", () => {
     });
   });
 
+  describe("#start / #stop", () => {
+    it("stop() cancels this bridge's executions and ends its routing; other bridges go on", async () => {
+      const closed = deferred<void>();
+      const agent = new Bridge("agent");
+      agent
+        .on(UserStoppedSpeaking)
+        .stream(async function* (_m, ctx) {
+          try {
+            yield new AgentResponse({ content: "first" });
+            await new Promise((_, reject) =>
+              ctx.signal.addEventListener("abort", () => reject(ctx.signal.reason as Error)),
+            );
+          } finally {
+            closed.resolve();
+          }
+        })
+        .broadcast();
+      const other = new Bridge("other");
+      const otherSaw: string[] = [];
+      other.on(UserStoppedSpeaking).map(() => otherSaw.push("stopped"));
+      const { bus } = await onBus(agent, other);
+      await agent.start(); // already started by the bus: a no-op
+      await bus.broadcast(msg(new UserStoppedSpeaking()));
+      expect(bus.stats().active).toBe(1);
+      await agent.stop();
+      await closed.promise;
+      expect(bus.stats().active).toBe(0);
+      await bus.broadcast(msg(new UserStoppedSpeaking()));
+      expect(bus.stats().active).toBe(0);
+      expect(otherSaw).toEqual(["stopped", "stopped"]);
+      await bus.cleanup();
+    });
+  });
+
   describe("#conversation", () => {
     function fakeNode() {
       const calls: string[] = [];

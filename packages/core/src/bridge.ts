@@ -192,6 +192,24 @@ export class Bridge {
     return { transcripts, spoken, generation };
   }
 
+  /**
+   * Starts this bridge's input routing. `bus.start()` starts every registered bridge; call this
+   * only for a bridge you manage on its own. Idempotent.
+   * @example bus.registerBridge("user", userBridge); await userBridge.start();
+   */
+  async start(): Promise<void> {
+    this[startBridge]();
+  }
+
+  /**
+   * Stops this bridge: input routing ends, its executions are cancelled and it handles no more
+   * messages; resolves once every execution has torn down. Other bridges go on. Idempotent.
+   * @example await agentBridge.stop();
+   */
+  stop(): Promise<void> {
+    return this[stopBridge]();
+  }
+
   get #logger(): Logger {
     if (this.#log === undefined)
       throw new SwitchboardError(
