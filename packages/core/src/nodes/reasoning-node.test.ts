@@ -13,17 +13,11 @@ import {
   UserStoppedSpeaking,
   UserTranscriptionReceived,
 } from "../events.js";
+import { deferred } from "../internal/test-deferred.js";
 import { Message } from "../message.js";
 import type { ConversationContext } from "./conversation-context.js";
 import { GENERATION_METRICS } from "./generation-metrics.js";
 import { ReasoningNode } from "./reasoning-node.js";
-
-/** A promise the test resolves when it chooses. */
-function gate<T = void>() {
-  let open!: (value: T) => void;
-  const promise = new Promise<T>((resolve) => (open = resolve));
-  return { promise, open };
-}
 
 class ScriptNode extends ReasoningNode {
   constructor(
@@ -172,7 +166,7 @@ describe("ReasoningNode", () => {
 
   describe("when interrupted", () => {
     it("keeps only what was delivered before the interrupt, marked interrupted", async () => {
-      const release = gate();
+      const release = deferred();
       let closed = false;
       const node = new ScriptNode(async function* (context) {
         try {
@@ -196,7 +190,7 @@ describe("ReasoningNode", () => {
       await say(new UserStoppedSpeaking());
       await secondHeard;
       await say(new UserStartedSpeaking());
-      release.open();
+      release.resolve();
       await bus.cleanup();
 
       expect(heard.map((e) => e.content)).toEqual(["First sentence. ", "Second sentence. "]);
@@ -208,7 +202,7 @@ describe("ReasoningNode", () => {
     });
 
     it("closes every tool call left without a result, and a late result replaces the placeholder", async () => {
-      const toolStarted = gate();
+      const toolStarted = deferred();
       const node = new ScriptNode(async function* (context) {
         yield "Let me check.";
         yield new ToolCall({
@@ -216,7 +210,7 @@ describe("ReasoningNode", () => {
           toolArgs: { city: "Paris" },
           toolCallId: "call_1",
         });
-        toolStarted.open();
+        toolStarted.resolve();
         await new Promise((_, reject) =>
           context.signal.addEventListener("abort", () => reject(context.signal.reason as Error)),
         );
@@ -258,7 +252,7 @@ describe("ReasoningNode", () => {
 
   describe("metrics", () => {
     it("publishes per-generation metrics for completed and interrupted generations", async () => {
-      const stuck = gate();
+      const stuck = deferred();
       let calls = 0;
       const node = new ScriptNode(async function* () {
         calls++;
@@ -296,7 +290,7 @@ describe("ReasoningNode", () => {
         ),
       );
       await say(new UserStartedSpeaking());
-      stuck.open();
+      stuck.resolve();
       await interruptedMetric;
       await bus.cleanup();
 

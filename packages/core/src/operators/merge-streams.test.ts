@@ -1,21 +1,6 @@
+import { deferred, type Deferred } from "../internal/test-deferred.js";
 import { describe, expect, it } from "vitest";
 import { mergeStreams } from "./merge-streams.js";
-
-interface Deferred<T> {
-  promise: Promise<T>;
-  resolve(value: T): void;
-  reject(error: unknown): void;
-}
-
-function deferred<T = void>(): Deferred<T> {
-  let resolve!: (value: T) => void;
-  let reject!: (error: unknown) => void;
-  const promise = new Promise<T>((res, rej) => {
-    resolve = res;
-    reject = rej;
-  });
-  return { promise, resolve, reject };
-}
 
 /** Lets every pending promise callback run (a few macrotask-free microtask rounds). */
 async function settle(): Promise<void> {

@@ -1,3 +1,4 @@
+import { deferred } from "../internal/test-deferred.js";
 import { getEventListeners } from "node:events";
 import { afterEach, beforeEach, describe, expect, it, vi } from "vitest";
 import { z } from "zod";
@@ -28,20 +29,6 @@ function recordingLogger(records: LogRecord[] = []): Logger & { records: LogReco
     error: at("error"),
   };
   return logger;
-}
-
-function deferred<T = void>(): {
-  promise: Promise<T>;
-  resolve: (value: T) => void;
-  reject: (error: unknown) => void;
-} {
-  let resolve!: (value: T) => void;
-  let reject!: (error: unknown) => void;
-  const promise = new Promise<T>((res, rej) => {
-    resolve = res;
-    reject = rej;
-  });
-  return { promise, resolve, reject };
 }
 
 const getWeather = defineTool({
