@@ -170,6 +170,23 @@ export class Bridge {
   }
 
   /**
+   * Publishes `event` on the bus as this bridge's node, outside any route: the input port of a
+   * transport. Control events (what some route interrupts on) act at once; the promise is the
+   * bus's back-pressure, so a transport that awaits it never queues input of its own.
+   * @example await userBridge.publish(new UserStartedSpeaking());
+   */
+  publish(event: object): Promise<void> {
+    const bus = this.#bus;
+    if (bus === undefined) {
+      throw new SwitchboardError(
+        "ROUTE_CONFIG",
+        `bridge "${this.nodeId}" is not registered on a bus`,
+      );
+    }
+    return Promise.resolve(bus.publish(undefined, new Message({ source: this.nodeId, event })));
+  }
+
+  /**
    * Wires the route most agents need: transcriptions into the node's history, and on `runOn`
    * (`UserStoppedSpeaking`) a generation that `cancelOn` (`UserStartedSpeaking`) interrupts.
    * @example
