@@ -105,7 +105,8 @@ export const OUTPUT_FRAME_EVENTS = [
     },
   },
   { event: "call.end", frame: "end_call", fields: {} },
-  { event: "agent.error", frame: "error", fields: { content: "error", code: "code" } },
+  // `AgentError.code` is not sent (yet): the round-1 wire has `error {content}` only.
+  { event: "agent.error", frame: "error", fields: { content: "error" } },
   {
     event: "call.transfer",
     frame: "transfer",

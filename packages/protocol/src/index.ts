@@ -34,3 +34,4 @@ export {
 } from "./frame-event-tables.js";
 export { GenerationFence } from "./generation-fence.js";
 export { CloseCode, type InputPort, type Transport, type TransportEnd } from "./transport.js";
+export { newCallId, MAX_CALL_ID_LENGTH } from "./call-id.js";

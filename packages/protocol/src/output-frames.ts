@@ -69,12 +69,32 @@ export const outputFrameSchemas = {
 } as const;
 
 /**
- * An output frame (agent → client).
+ * An output frame (agent → client). Written out (rather than inferred from the schemas) so
+ * optional fields are exactly optional; `index.test-d.ts` pins that every frame fits its schema.
  * @example const frame: OutputFrame = { type: "message", content: "Hello!" };
  */
-export type OutputFrame = {
-  [K in keyof typeof outputFrameSchemas]: z.infer<(typeof outputFrameSchemas)[K]>;
-}[keyof typeof outputFrameSchemas];
+export type OutputFrame = (
+  | { type: "message"; content: string; chunk_type?: string }
+  | {
+      type: "tool_call";
+      name: string;
+      arguments: Record<string, unknown>;
+      result?: unknown;
+      id?: string;
+    }
+  | { type: "end_call" }
+  | { type: "transfer"; target_phone_number: string }
+  | { type: "log_event"; event: string; metadata?: Record<string, unknown> }
+  | { type: "log_metric"; name: string; value: number | string }
+  | { type: "dtmf"; button: string }
+  | { type: "error"; content: string; code?: string; correlation_id?: string }
+) & {
+  /**
+   * The generation that produced the frame, when one did (an extension to Line's protocol that
+   * Line clients ignore): after interrupting, a client drops frames of that generation still on the wire.
+   */
+  generation_id?: string;
+};
 
 /** The `type` of an {@link OutputFrame}. */
 export type OutputFrameType = OutputFrame["type"];
@@ -98,7 +118,8 @@ export const GENERATION_COMPLETE_EVENT = "generation_complete";
  * if (parsed.ok) console.log(parsed.frame.type);
  */
 export function parseOutputFrame(text: string): FrameParseResult<OutputFrame> {
-  return parseFrame<OutputFrame>(text, outputFrameSchemas);
+  // The schemas accept exactly the frames of the type; JSON has no explicit `undefined` fields.
+  return parseFrame<unknown>(text, outputFrameSchemas) as FrameParseResult<OutputFrame>;
 }
 
 /**
