@@ -8,6 +8,9 @@ import type { z } from "zod";
  */
 export type FrameParseResult<F> = { ok: true; frame: F } | { ok: false; error: string };
 
+/** One zod schema per frame `type`, as `inputFrameSchemas` and `outputFrameSchemas` are. */
+export type FrameSchemas = Readonly<Record<string, z.ZodType>>;
+
 /** Longest frame `type` quoted back in an error, so an absurd one cannot blow up the reply. */
 const MAX_QUOTED_TYPE = 64;
 
@@ -15,10 +18,10 @@ const MAX_QUOTED_TYPE = 64;
  * Parses `text` as JSON and validates it against the schema of its `type`. Extra fields are
  * ignored (Line clients send some).
  */
-export function parseFrame<F>(
+export function parseFrame<S extends FrameSchemas>(
   text: string,
-  schemas: Readonly<Record<string, z.ZodType<F>>>,
-): FrameParseResult<F> {
+  schemas: S,
+): FrameParseResult<z.output<S[keyof S]>> {
   let data: unknown;
   try {
     data = JSON.parse(text);
@@ -29,10 +32,10 @@ export function parseFrame<F>(
 }
 
 /** Validates an already-decoded value against the schema of its `type`. */
-export function validateFrame<F>(
+export function validateFrame<S extends FrameSchemas>(
   data: unknown,
-  schemas: Readonly<Record<string, z.ZodType<F>>>,
-): FrameParseResult<F> {
+  schemas: S,
+): FrameParseResult<z.output<S[keyof S]>> {
   if (typeof data !== "object" || data === null || Array.isArray(data)) {
     return { ok: false, error: 'frame must be a JSON object with a string "type"' };
   }
@@ -51,7 +54,7 @@ export function validateFrame<F>(
   if (!parsed.success) {
     return { ok: false, error: `invalid "${type}" frame: ${formatZodIssues(parsed.error.issues)}` };
   }
-  return { ok: true, frame: parsed.data };
+  return { ok: true, frame: parsed.data as z.output<S[keyof S]> };
 }
 
 /**

@@ -21,6 +21,7 @@ export {
   validateFrame,
   formatZodIssues,
   type FrameParseResult,
+  type FrameSchemas,
 } from "./frame-parse-result.js";
 export {
   INPUT_FRAME_EVENTS,

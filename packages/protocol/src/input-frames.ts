@@ -43,5 +43,5 @@ export const INPUT_FRAME_TYPES = Object.keys(inputFrameSchemas) as readonly Inpu
  * parseInputFrame("hi"); // { ok: false, error: "frame is not valid JSON: …" }
  */
 export function parseInputFrame(text: string): FrameParseResult<InputFrame> {
-  return parseFrame<InputFrame>(text, inputFrameSchemas);
+  return parseFrame(text, inputFrameSchemas);
 }

@@ -119,7 +119,7 @@ export const GENERATION_COMPLETE_EVENT = "generation_complete";
  */
 export function parseOutputFrame(text: string): FrameParseResult<OutputFrame> {
   // The schemas accept exactly the frames of the type; JSON has no explicit `undefined` fields.
-  return parseFrame<unknown>(text, outputFrameSchemas) as FrameParseResult<OutputFrame>;
+  return parseFrame(text, outputFrameSchemas) as FrameParseResult<OutputFrame>;
 }
 
 /**
