@@ -1,6 +1,6 @@
 import type { OperatorFunction } from "rxjs";
 import type { AbbreviationOptions } from "./abbreviations.js";
-import { createPhraseSplitter } from "./phrase-splitter.js";
+import { createBoundaryChunker } from "./boundary-chunker.js";
 import { textBufferOperator } from "./text-buffer-operator.js";
 import type { TextChunk, TextOperatorOutput } from "./text-chunk.js";
 
@@ -27,5 +27,7 @@ export function bufferPhrases<T = TextChunk>(
   options: BufferPhrasesOptions = {},
 ): OperatorFunction<T, TextOperatorOutput<T>> {
   const { minLength = 20 } = options;
-  return textBufferOperator<T>(createPhraseSplitter(minLength, options));
+  return textBufferOperator<T>(() =>
+    createBoundaryChunker({ ...options, phrases: true }, minLength),
+  );
 }

@@ -47,11 +47,11 @@ describe("bufferSentences", () => {
       ]);
     });
 
-    it("holds a break the segmenter could still undo ('Hello. 1' → 'Hello. 1 apple')", () => {
+    it("ends a sentence before a number as soon as the digit arrives ('Hello. 1 apple.')", () => {
       expect(emissionsAfterEach(["Hello. 1", " apple. ", "Yes"])).toEqual([
-        [],
-        [],
-        ["Hello. 1 apple. "],
+        ["Hello. "],
+        ["Hello. "],
+        ["Hello. ", "1 apple. "],
       ]);
     });
 
@@ -154,10 +154,9 @@ describe("bufferSentences", () => {
       ]);
     });
 
-    it("handles ! and ? inside quotes", async () => {
+    it("handles ! and ? inside quotes: a lower-case word after them goes on", async () => {
       expect(await sentences(['"Stop!" ', "she cried. ", '"Why?" ', "He ran."])).toEqual([
-        '"Stop!" ',
-        "she cried. ",
+        '"Stop!" she cried. ',
         '"Why?" ',
         "He ran.",
       ]);

@@ -1,6 +1,6 @@
 import type { OperatorFunction } from "rxjs";
 import type { AbbreviationOptions } from "./abbreviations.js";
-import { createSentenceSplitter } from "./sentence-splitter.js";
+import { createBoundaryChunker } from "./boundary-chunker.js";
 import { textBufferOperator } from "./text-buffer-operator.js";
 import type { TextChunk, TextOperatorOutput } from "./text-chunk.js";
 
@@ -8,7 +8,13 @@ import type { TextChunk, TextOperatorOutput } from "./text-chunk.js";
  * Options of {@link bufferSentences}.
  * @example bufferSentences({ locale: "de", abbreviations: ["Bsp."] })
  */
-export type BufferSentencesOptions = AbbreviationOptions;
+export interface BufferSentencesOptions extends AbbreviationOptions {
+  /**
+   * Extra characters that end a sentence, e.g. `";；؛"` for a TTS that should pause fully at
+   * semicolons. Default none.
+   */
+  readonly terminators?: string;
+}
 
 /**
  * Emits whole sentences, each as one `AgentResponse`, as soon as the sentence's end is certain.
@@ -30,5 +36,5 @@ export type BufferSentencesOptions = AbbreviationOptions;
 export function bufferSentences<T = TextChunk>(
   options: BufferSentencesOptions = {},
 ): OperatorFunction<T, TextOperatorOutput<T>> {
-  return textBufferOperator<T>(createSentenceSplitter(options));
+  return textBufferOperator<T>(() => createBoundaryChunker(options));
 }
