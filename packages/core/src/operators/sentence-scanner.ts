@@ -20,7 +20,7 @@ const OTHER_MARKS = "。！？｡︒﹒﹖﹗؟۔।॥።፧፨၊။։՜՞។�
 const PHRASE_MARKS = ",;:";
 const CJK_PHRASE_MARKS = "，、：；";
 /** Closing punctuation that stays with the sentence it follows. */
-const CLOSERS = "\"'”’»)]」』）〉》`";
+const CLOSERS = "\"'”’»)]」』）〉》`“‘«‹›";
 /** Opening punctuation that may stand before the next sentence's first word. */
 const OPENERS = "\"'“‘„«‹([{¿¡「『（《";
 
@@ -282,8 +282,28 @@ export class SentenceScanner {
     while (f < limit && OPENERS.includes(text[f] ?? "")) f += 1;
     if (f >= limit) return settled ? sentence() : WAIT;
     const first = text[f] ?? "";
-    if (/\p{Ll}/u.test(first)) return pause();
+    // A list marker opens its line: "1. Buy milk", "a. The item" (in a list).
+    const token = run === "." ? this.#tokenBefore(text, p, lo) : undefined;
+    const atStart =
+      token !== undefined &&
+      sentenceStartKnown &&
+      token.rawStart <= skipBullets(text, Math.max(lo, this.#sentenceStart - this.#windowStart), p);
+    if (token !== undefined && atStart && LIST_MARKER.test(token.word)) {
+      this.#lineIsItem = true;
+      return none;
+    }
+    if (token !== undefined && atStart && LETTER_MARKER.test(token.word)) {
+      const item = this.#isListItem(text, s, limit, settled);
+      if (item === undefined) return WAIT;
+      if (item) {
+        this.#lineIsItem = true;
+        return none;
+      }
+    }
+    if (isLowerCase(first)) return pause();
     if (isMark(first, this.#terminators) || /[,;:]/u.test(first)) return pause();
+    // "HOWELL, Mich. - Blissfield…": a dash after the mark continues the line.
+    if (/[-–—]/u.test(first) && /\s/u.test(text[f + 1] ?? "")) return none;
     const word = (): { value: string; complete: boolean } => readWord(text, f, limit, settled);
 
     const ellipsis = run.length > 1 && /^[.…\s]+$/u.test(run);
@@ -297,23 +317,8 @@ export class SentenceScanner {
     }
 
     // A single ".": what came before decides, and sometimes the next word.
-    const token = this.#tokenBefore(text, p, lo);
+    if (token === undefined) return sentence();
     const low = token.word.toLowerCase();
-    const atStart =
-      sentenceStartKnown &&
-      token.start <= skipBullets(text, Math.max(lo, this.#sentenceStart - this.#windowStart), p);
-    if (atStart && LIST_MARKER.test(token.word)) {
-      this.#lineIsItem = true;
-      return none;
-    }
-    if (atStart && LETTER_MARKER.test(token.word)) {
-      const item = this.#isListItem(text, s, limit, settled);
-      if (item === undefined) return WAIT;
-      if (item) {
-        this.#lineIsItem = true;
-        return none;
-      }
-    }
     const { titles, beforeNumbers, language } = this.#tables;
     // "P.A.L.S. (Portsmouth…)", "et al. (2012)": a bracket after an abbreviation continues.
     if (text[s] === "(" && (titles.has(low) || isAcronym(token.word) || TIMES.has(low))) {
@@ -321,9 +326,11 @@ export class SentenceScanner {
     }
     if (/\p{N}/u.test(first) && f === s) {
       if (titles.has(low) || beforeNumbers.has(low)) return none;
+      // "S. 225", "W. 82nd St.": a capital letter before a number; "A.D. 79" opening a sentence.
+      if (/^\p{Lu}\.$/u.test(token.word) || (atStart && TIMES.has(low))) return none;
       return sentence();
     }
-    if (!/\p{L}/u.test(first)) return sentence();
+    if (!/\p{L}/u.test(first)) return titles.has(low) ? none : sentence();
     if (language === "de" && /^\d+\.$/u.test(token.word)) return none;
     if (/^[IVXLC]+$/u.test(first) && beforeNumbers.has(low)) {
       const next = word();
@@ -350,7 +357,10 @@ export class SentenceScanner {
     if (/^\p{L}\.$/u.test(token.word)) {
       if (!/\p{Lu}/u.test(token.word)) return sentence();
       // "you and I. Did…" ends; "Albert I. Jones", "John F. Kennedy", "M. Dupont" do not.
-      if (token.word === "I." && /\p{Ll}[\p{L}'’]*\s*$/u.test(text.slice(lo, token.start))) {
+      if (
+        token.word === "I." &&
+        /(?:^|\s)\p{Ll}[\p{L}'’]*\s*$/u.test(text.slice(lo, token.start))
+      ) {
         return sentence();
       }
       return none;
@@ -412,16 +422,22 @@ export class SentenceScanner {
     }
     const after = r + next.length;
     if (after >= limit && !settled) return WAIT;
-    if (after < limit && /[\p{L}\p{N}]/u.test(text[after] ?? "")) return none;
+    // "Jane.Doe@example.com", "Example.Com/path": an address, not two sentences.
+    if (after < limit && /[\p{L}\p{N}@/.]/u.test(text[after] ?? "")) return none;
     return { kind: "split", at: r, sentence: true };
   }
 
   /** The word before the mark at `p` (or before " ." in tokenised text), openers stripped. */
-  #tokenBefore(text: string, p: number, lo: number): { word: string; start: number } {
+  #tokenBefore(
+    text: string,
+    p: number,
+    lo: number,
+  ): { word: string; start: number; rawStart: number } {
     let end = p;
-    if (text[p - 1] === " " && /\S/u.test(text[p - 2] ?? "")) end = p - 1;
+    if (p - 2 >= lo && text[p - 1] === " " && /\S/u.test(text[p - 2] ?? "")) end = p - 1;
     let start = end;
-    while (start > lo && !/\s/u.test(text[start - 1] ?? "")) start -= 1;
+    while (start > lo && !/[\s/]/u.test(text[start - 1] ?? "")) start -= 1;
+    const rawStart = start;
     let word = text.slice(start, end);
     while (word !== "" && OPENERS.includes(word[0] ?? "")) {
       word = word.slice(1);
@@ -429,7 +445,7 @@ export class SentenceScanner {
     }
     const elision = ELISION.exec(word);
     if (elision !== null) word = word.slice(elision[0].length);
-    return { word: `${word}.`, start };
+    return { word: `${word}.`, start, rawStart };
   }
 
   /** True when the clause holding `at` opens with a preposition: "At 5 a.m.", "…: In 44 B.C.". */
@@ -439,10 +455,11 @@ export class SentenceScanner {
     lo: number,
     sentenceStartKnown: boolean,
   ): boolean {
+    // Clauses after ";" or ":" count; after "," they do not ("He arrived, at 6 a.m. Mr. …").
     const before = text.slice(lo, at);
-    const cut = Math.max(before.lastIndexOf(","), before.lastIndexOf(";"), before.lastIndexOf(":"));
+    const cut = /^.*[;:]\s/su.exec(before)?.[0].length ?? -1;
     if (cut < 0 && !sentenceStartKnown) return false;
-    const clause = before.slice(cut + 1);
+    const clause = before.slice(Math.max(cut, 0));
     const first = /^[\s"'“‘«(]*(\p{L}+)/u.exec(clause)?.[1]?.toLowerCase();
     return first !== undefined && PREPOSITIONS.has(first);
   }
@@ -456,6 +473,11 @@ function isMark(c: string, terminators: string): boolean {
   return (
     c !== "" && (LATIN_MARKS.includes(c) || OTHER_MARKS.includes(c) || terminators.includes(c))
   );
+}
+
+/** A lower-case letter in a script where case marks a sentence start (not Georgian). */
+function isLowerCase(c: string): boolean {
+  return /\p{Ll}/u.test(c) && !/\p{Script=Georgian}/u.test(c);
 }
 
 function skipSpace(text: string, from: number, limit: number): number {

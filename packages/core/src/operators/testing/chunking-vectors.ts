@@ -24,6 +24,8 @@ export interface ChunkingCase {
   readonly tokens?: readonly string[];
   /** Extra abbreviations the peer's test passes as an option. */
   readonly abbreviations?: readonly string[];
+  /** A peer's policy that differs from the default ("semicolon-ends-sentence"). */
+  readonly policy?: string;
 }
 
 interface JsonCase {
@@ -32,6 +34,7 @@ interface JsonCase {
   text: string;
   expected: string[];
   tokens?: string[];
+  policy?: string;
   options?: { abbreviations?: string[] };
 }
 
@@ -46,6 +49,7 @@ function loadJson(set: string): ChunkingCase[] {
     text: c.text,
     expected: c.expected,
     ...(c.tokens === undefined ? {} : { tokens: c.tokens }),
+    ...(c.policy === undefined ? {} : { policy: c.policy }),
     ...(c.options?.abbreviations === undefined ? {} : { abbreviations: c.options.abbreviations }),
   }));
 }
@@ -131,10 +135,20 @@ export interface CaseFailure {
 /** The operator a case is scored with: `bufferSentences` in the case's language. */
 export type OperatorFor = (c: ChunkingCase) => OperatorFunction<string, unknown>;
 
+/** The options a peer's policy maps to: semicolons end sentences with `terminators`. */
+const POLICIES: Readonly<Record<string, { terminators?: string }>> = {
+  "semicolon-ends-sentence": { terminators: ";；؛" },
+};
+
+/**
+ * `bufferSentences` in the case's language, with the abbreviations its test passes and the option
+ * its policy maps to (a case marked with a policy is scored with that option turned on).
+ */
 export const sentencesFor: OperatorFor = (c) =>
   bufferSentences<string>({
     locale: c.lang,
     ...(c.abbreviations === undefined ? {} : { abbreviations: c.abbreviations }),
+    ...(c.policy === undefined ? {} : POLICIES[c.policy]),
   });
 
 /**
