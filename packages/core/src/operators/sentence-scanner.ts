@@ -204,8 +204,6 @@ export class SentenceScanner {
       const end = skipSpace(text, p, limit);
       if (end === limit) return settled ? { kind: "none", resume: end } : WAIT;
       if (this.#phrases) return { kind: "none", resume: end };
-      this.#previousLineIsItem = this.#lineIsItem;
-      this.#lineIsItem = false;
       return { kind: "split", at: end, sentence: true };
     }
 
@@ -251,7 +249,7 @@ export class SentenceScanner {
       for (;;) {
         if (s >= limit) break;
         const rest = text.slice(s, Math.min(limit, s + 6));
-        const extra = /^(?:\[\d{1,3}\]|'{1,2}(?=\s))/u.exec(rest);
+        const extra = /^(?:\[\d{1,3}\]|'{1,2}(?=\s)|[»”](?=\s))/u.exec(rest);
         if (extra !== null) {
           s = skipSpace(text, s + extra[0].length, limit);
           continue;
@@ -308,7 +306,8 @@ export class SentenceScanner {
 
     const ellipsis = run.length > 1 && /^[.…\s]+$/u.test(run);
     if (run !== ".") {
-      if (ellipsis && first === "I" && run.replaceAll(" ", "").length < 4) {
+      const english = this.#tables.language === undefined || this.#tables.language === "en";
+      if (ellipsis && english && first === "I" && run.replaceAll(" ", "").length < 4) {
         const next = word();
         if (!next.complete) return WAIT;
         if (next.value === "I") return none;
@@ -339,7 +338,6 @@ export class SentenceScanner {
       return /^[IVXLC]+$/u.test(next.value) ? none : sentence();
     }
     if (titles.has(low)) {
-      if (low === "г." && /\d\s*$/u.test(text.slice(lo, token.start))) return sentence();
       const next = word();
       if (!next.complete) return WAIT;
       return HONORIFICS.has(low) && STARTERS.has(next.value) ? sentence() : none;
@@ -386,7 +384,9 @@ export class SentenceScanner {
     if (newline < 0 || newline >= limit) return settled ? false : undefined;
     const next = text.slice(newline + 1, limit);
     if (ITEM_START.test(next)) return true;
-    return settled || /[^\s*•\-–]/u.test(next.slice(0, 8)) ? false : undefined;
+    // The next line's first word may still grow into "ab.".
+    const head = /^[ \t]*[*•\-–]?[ \t]*\(?[\p{L}\p{N}]*/u.exec(next)?.[0] ?? "";
+    return head.length === next.length && !settled ? undefined : false;
   }
 
   /** A phrase mark: `, ; :` need whitespace after them, CJK marks do not. */
@@ -423,7 +423,11 @@ export class SentenceScanner {
     const after = r + next.length;
     if (after >= limit && !settled) return WAIT;
     // "Jane.Doe@example.com", "Example.Com/path": an address, not two sentences.
-    if (after < limit && /[\p{L}\p{N}@/.]/u.test(text[after] ?? "")) return none;
+    if (after < limit && /[\p{L}\p{N}@/]/u.test(text[after] ?? "")) return none;
+    if (text[after] === ".") {
+      if (after + 1 >= limit && !settled) return WAIT;
+      if (after + 1 < limit && /[\p{L}\p{N}]/u.test(text[after + 1] ?? "")) return none;
+    }
     return { kind: "split", at: r, sentence: true };
   }
 
