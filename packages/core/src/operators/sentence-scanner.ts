@@ -254,7 +254,7 @@ export class SentenceScanner {
           s = skipSpace(text, s + extra[0].length, limit);
           continue;
         }
-        if (!settled && s + rest.length === limit && /^(?:\[\d{0,3}|'{1,2})$/u.test(rest)) {
+        if (!settled && s + rest.length === limit && /^(?:\[\d{0,3}|'{1,2}|[»”])$/u.test(rest)) {
           return WAIT;
         }
         break;
@@ -262,8 +262,12 @@ export class SentenceScanner {
     }
     if (s >= limit) return settled ? { kind: "none", resume: s } : WAIT;
     const at = s;
-    const sentence = (): Decision => ({ kind: "split", at, sentence: true });
     const none: Decision = { kind: "none", resume: q };
+    // Inside an open quotation the sentence goes on: "How many? I don't know."
+    const sentence = (): Decision =>
+      sentenceStartKnown && insideQuote(text.slice(Math.max(lo, 0), r))
+        ? none
+        : { kind: "split", at, sentence: true };
     const pause = (): Decision =>
       this.#phrases && /[!?]/u.test(run) && spaced ? { kind: "split", at, sentence: false } : none;
 
@@ -286,7 +290,8 @@ export class SentenceScanner {
       token !== undefined &&
       sentenceStartKnown &&
       token.rawStart <= skipBullets(text, Math.max(lo, this.#sentenceStart - this.#windowStart), p);
-    if (token !== undefined && atStart && LIST_MARKER.test(token.word)) {
+    const marker = text[q] === ")" ? LETTER_MARKER.test(token?.word ?? "") : false;
+    if (token !== undefined && atStart && (marker || LIST_MARKER.test(token.word))) {
       this.#lineIsItem = true;
       return none;
     }
@@ -301,7 +306,10 @@ export class SentenceScanner {
     if (isLowerCase(first)) return pause();
     if (isMark(first, this.#terminators) || /[,;:]/u.test(first)) return pause();
     // "HOWELL, Mich. - Blissfield…": a dash after the mark continues the line.
-    if (/[-–—]/u.test(first) && /\s/u.test(text[f + 1] ?? "")) return none;
+    if (/[-–—]/u.test(first)) {
+      if (f + 1 >= limit) return settled ? sentence() : WAIT;
+      if (/\s/u.test(text[f + 1] ?? "")) return none;
+    }
     const word = (): { value: string; complete: boolean } => readWord(text, f, limit, settled);
 
     const ellipsis = run.length > 1 && /^[.…\s]+$/u.test(run);
@@ -477,6 +485,31 @@ function isMark(c: string, terminators: string): boolean {
   return (
     c !== "" && (LATIN_MARKS.includes(c) || OTHER_MARKS.includes(c) || terminators.includes(c))
   );
+}
+
+/**
+ * True when `text` (a sentence so far) leaves a quotation open: an odd number of `"`, more
+ * openers than closers of “ ” (or „ “), « » (either way round, as German uses »…«), or 《 》.
+ */
+function insideQuote(text: string): boolean {
+  let straight = 0;
+  let curly = 0;
+  let low = 0;
+  let guillemets = 0;
+  let book = 0;
+  for (const c of text) {
+    if (c === '"') straight += 1;
+    else if (c === "“") curly += 1;
+    else if (c === "”") curly -= 1;
+    else if (c === "„") low += 1;
+    else if (c === "«") guillemets += 1;
+    else if (c === "»") guillemets -= 1;
+    else if (c === "《") book += 1;
+    else if (c === "》") book -= 1;
+  }
+  // With „ the closing mark is “: „…“ balances low against curly.
+  const curlyOpen = low > 0 ? low + curly > 0 && low > curly : curly > 0;
+  return straight % 2 === 1 || curlyOpen || guillemets !== 0 || book > 0;
 }
 
 /** A lower-case letter in a script where case marks a sentence start (not Georgian). */

@@ -130,6 +130,19 @@ export interface CaseFailure {
   readonly pieces: readonly string[];
   readonly actual: readonly string[];
   readonly lossy: boolean;
+  /** The chunks end somewhere the peer's sentences do not: a sentence cut in two. */
+  readonly falseSplit: boolean;
+}
+
+/** Sentence ends as counts of the non-space characters before them, so spacing never matters. */
+function ends(sentences: readonly string[]): Set<number> {
+  const found = new Set<number>();
+  let count = 0;
+  for (const sentence of sentences) {
+    count += sentence.replace(/\s+/gu, "").length;
+    found.add(count);
+  }
+  return found;
 }
 
 /** The operator a case is scored with: `bufferSentences` in the case's language. */
@@ -161,14 +174,16 @@ export function scoreCase(
   randomRuns = 3,
 ): CaseFailure | undefined {
   const expected = JSON.stringify(normalise(c.expected));
+  const expectedEnds = ends(c.expected);
   let failure: CaseFailure | undefined;
   for (const pieces of splitsOf(c.text, c.tokens, randomRuns)) {
     const actual = streamThrough(operatorFor(c), pieces);
     // Only whitespace after the last chunk may go (it has nothing to join).
     const lossy = actual.join("") !== c.text.trimEnd() && actual.join("") !== c.text;
-    if (lossy) return { case: c, pieces, actual, lossy };
+    if (lossy) return { case: c, pieces, actual, lossy, falseSplit: false };
     if (failure === undefined && JSON.stringify(normalise(actual)) !== expected) {
-      failure = { case: c, pieces, actual, lossy };
+      const falseSplit = [...ends(actual)].some((end) => !expectedEnds.has(end));
+      failure = { case: c, pieces, actual, lossy, falseSplit };
     }
   }
   return failure;
@@ -180,6 +195,8 @@ export interface SetScore {
   readonly passed: number;
   readonly total: number;
   readonly rate: number;
+  /** Cases failed by a false split (rather than a missed one). */
+  readonly falseSplits: number;
   readonly failures: readonly CaseFailure[];
 }
 
@@ -196,5 +213,6 @@ export function scoreSet(
   }
   const total = cases.length;
   const passed = total - failures.length;
-  return { set, passed, total, rate: total === 0 ? 1 : passed / total, failures };
+  const falseSplits = failures.filter((f) => f.falseSplit).length;
+  return { set, passed, total, rate: total === 0 ? 1 : passed / total, falseSplits, failures };
 }
