@@ -265,7 +265,7 @@ export class SentenceScanner {
     const none: Decision = { kind: "none", resume: q };
     // Inside an open quotation the sentence goes on: "How many? I don't know."
     const sentence = (): Decision =>
-      sentenceStartKnown && insideQuote(text.slice(Math.max(lo, 0), r))
+      sentenceStartKnown && insideQuote(text.slice(lo, at))
         ? none
         : { kind: "split", at, sentence: true };
     const pause = (): Decision =>
