@@ -1,4 +1,4 @@
-import { readFileSync, readdirSync } from "node:fs";
+import { existsSync, readFileSync, readdirSync } from "node:fs";
 import { fileURLToPath } from "node:url";
 import { from, type OperatorFunction } from "rxjs";
 import { AgentResponse } from "../../events.js";
@@ -88,6 +88,11 @@ function loadSentencex(): ChunkingCase[] {
 
 /** Every case of one set: "pipecat", "livekit", "sbd" or "sentencex". */
 export function loadSet(set: string): ChunkingCase[] {
+  if (!existsSync(VECTORS_DIR)) {
+    throw new Error(
+      `the peers' chunking vectors are missing: expected ${VECTORS_DIR} (../shared/chunking-vectors beside the repository)`,
+    );
+  }
   return set === "sentencex" ? loadSentencex() : loadJson(set);
 }
 
