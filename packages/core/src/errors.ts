@@ -7,7 +7,9 @@ export type SwitchboardErrorCode =
   | "BUS_CLOSED"
   | "TOOL_ERROR"
   | "LLM_ERROR"
-  | "PROTOCOL_ERROR";
+  | "PROTOCOL_ERROR"
+  | "DUPLICATE_CORE"
+  | "CONFIG_ERROR";
 
 /**
  * Base class of the errors Switchboard throws on purpose; `code` is stable, the message is for people.

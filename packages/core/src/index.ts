@@ -1,3 +1,5 @@
+// First: refuse to run beside a second copy of core (see internal/single-copy.ts).
+import "./internal/single-copy.js";
 export * from "./events.js";
 export { registerEvent, eventAlias, eventClassFor, type EventClass } from "./event-registry.js";
 export { Message, type MessageInit } from "./message.js";
