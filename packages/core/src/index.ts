@@ -27,7 +27,14 @@ export {
 } from "./route-builder.js";
 export type { RouteContext } from "./route-context.js";
 export { SwitchboardError, isAbortError, toError, type SwitchboardErrorCode } from "./errors.js";
-export { createLogger, type Logger } from "./logger.js";
+export { createLogger, type CreateLoggerOptions, type Logger } from "./logger.js";
+export {
+  readEnvConfig,
+  configError,
+  LOG_LEVELS,
+  type EnvConfig,
+  type LogLevel,
+} from "./env-config.js";
 export * from "./operators/index.js";
 export * from "./tools/index.js";
 export * from "./nodes/index.js";

@@ -1,7 +1,8 @@
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from "node:http";
 import type { AddressInfo } from "node:net";
 import type { Duplex } from "node:stream";
-import { createLogger, toError, type Logger } from "@switchboard/core";
+import { createLogger, readEnvConfig, toError, type Logger } from "@switchboard/core";
+import { portInUse } from "./env-config.js";
 import { WebSocketServer, type WebSocket } from "ws";
 import { callRequestFromQuery, parseCallRequestBody, type CallRequest } from "./call-request.js";
 import {
@@ -126,10 +127,12 @@ export class VoiceAgentApp {
   async listen(options: { port?: number; host?: string } = {}): Promise<ListenInfo> {
     if (this.#state !== "idle")
       throw new Error(`VoiceAgentApp.listen(): the app is ${this.#state}`);
-    const port = options.port ?? (process.env["PORT"] ? Number(process.env["PORT"]) : 8000);
+    const port = options.port ?? readEnvConfig().port ?? 8000;
     const host = options.host ?? "0.0.0.0";
     await new Promise<void>((resolve, reject) => {
-      this.#server.once("error", reject);
+      this.#server.once("error", (error: NodeJS.ErrnoException) =>
+        reject(error.code === "EADDRINUSE" ? portInUse(port, error) : error),
+      );
       this.#server.listen(port, host, () => {
         this.#server.off("error", reject);
         resolve();
