@@ -136,6 +136,17 @@ for (const result of await Promise.all(
 }
 
 step("inspect each tarball");
+// Lockstep: every published package is in the changesets "fixed" group, at one version.
+const fixedGroup = readJson(join(root, ".changeset", "config.json")).fixed?.[0] ?? [];
+for (const pkg of packed) {
+  if (!fixedGroup.includes(pkg.name))
+    problems.push(`${pkg.name} is not in .changeset/config.json's "fixed" group`);
+}
+if (new Set(packed.map((pkg) => pkg.version)).size > 1) {
+  problems.push(
+    `the packages' versions differ: ${packed.map((pkg) => `${pkg.name}@${pkg.version}`).join(", ")}`,
+  );
+}
 for (const pkg of packed) {
   const into = join(work, "inspect", pkg.name.replace("/", "+"));
   mkdirSync(into, { recursive: true });
@@ -223,6 +234,21 @@ for (const pkg of packed) {
     `  ${pkg.name}: ${files.length} files; .d.ts imports ${[...imported].sort().join(", ") || "nothing"}`,
   );
 }
+step("publint --strict and arethetypeswrong (ESM-only profile) on each tarball");
+const bin = (name) => join(root, "node_modules", ".bin", name);
+await Promise.all(
+  packed.map(async (pkg) => {
+    const [lint, types] = await Promise.all([
+      runAsync(bin("publint"), ["run", pkg.tarball, "--strict"], { allowFailure: true }),
+      runAsync(bin("attw"), [pkg.tarball, "--profile", "esm-only", "--format", "table-flipped"], {
+        allowFailure: true,
+      }),
+    ]);
+    if (lint.status !== 0) problems.push(`publint ${pkg.name}:\n${lint.stdout}${lint.stderr}`);
+    if (types.status !== 0) problems.push(`attw ${pkg.name}:\n${types.stdout}${types.stderr}`);
+    if (lint.status === 0 && types.status === 0) console.log(`  ${pkg.name}: publint ok, attw ok`);
+  }),
+);
 if (problems.length > 0) fail();
 
 // ── 2. Install into fresh projects and use them ─────────────────────────────────────────────────
