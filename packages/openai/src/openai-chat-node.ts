@@ -25,7 +25,7 @@ export interface OpenAIChatNodeOptions extends ReasoningNodeOptions {
   tools?: ToolRegistry | readonly Tool[];
   /** How many rounds of tool calls one reply may take; the next request offers no tools. Default 5. */
   maxToolRounds?: number;
-  /** Say {@link fillerText} when tools are still running after this many ms. Default 1500. */
+  /** Say `fillerText` when tools are still running after this many ms. Default 1500. */
   fillerAfterMs?: number;
   /** Default "One moment while I look that up." */
   fillerText?: string;
