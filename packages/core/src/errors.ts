@@ -21,7 +21,8 @@ export type SwitchboardErrorCode =
   /** Server: the app is shutting down or not listening (HTTP 503). */
   | "SHUTTING_DOWN"
   /** Server: a system, harness or app used out of order (e.g. `start()` before `withSpeakingNode`). */
-  | "SESSION_CONFIG";
+  | "SESSION_CONFIG"
+  | "AT_CAPACITY";
 
 /**
  * Base class of the errors Switchboard throws on purpose; `code` is stable, the message is for people.

@@ -45,8 +45,8 @@ process.stdout.write(JSON.stringify({ url }) + "\\n");
 function haproxyConfig(port: number, backends: Record<string, string>): string {
   const servers = Object.entries(backends)
     .map(([name, url]) => {
-      const { host, port: backendPort } = new URL(url);
-      return `  server ${name} ${host}:${backendPort} check inter 100ms fall 1 rise 2`;
+      const { hostname, port: backendPort } = new URL(url);
+      return `  server ${name} ${hostname}:${backendPort} check inter 300ms fall 2 rise 1`;
     })
     .join("\n");
   return `global
@@ -57,6 +57,8 @@ defaults
   timeout client 30s
   timeout server 30s
   timeout tunnel 60s
+  # A health check may take long on a loaded CI machine; a slow answer is not a dead server.
+  timeout check 5s
   retries 3
   option redispatch 1
   retry-on conn-failure empty-response 503
@@ -94,14 +96,14 @@ async function placeCall(base: string): Promise<Call> {
   return { client, acceptedBy: body.config.instance, servedBy };
 }
 
-async function waitUntilBackendsUp(base: string, statsPort: number): Promise<void> {
+async function waitUntilBackendsUp(haproxy: TestProcess, statsPort: number): Promise<void> {
   // HAProxy needs `rise` good checks per server before it routes: poll its own health endpoint.
-  for (let attempt = 0; attempt < 200; attempt++) {
+  for (let attempt = 0; attempt < 200 && haproxy.child.exitCode === null; attempt++) {
     const response = await fetch(`http://127.0.0.1:${statsPort}/up`).catch(() => undefined);
     if (response?.status === 200) return;
     await new Promise((resolve) => setTimeout(resolve, 50));
   }
-  throw new Error(`HAProxy at ${base} never saw its backends up`);
+  throw new Error(`HAProxy never saw its backends up: ${haproxy.stderr()}`);
 }
 
 describe.skipIf(haproxyPath === undefined && process.env["CI"] === undefined)(
@@ -149,7 +151,7 @@ describe.skipIf(haproxyPath === undefined && process.env["CI"] === undefined)(
       await writeFile(configPath, config);
       haproxy = spawnTestProcess(haproxyPath, ["-db", "-f", configPath]);
       base = `http://127.0.0.1:${port}`;
-      await waitUntilBackendsUp(base, statsPort);
+      await waitUntilBackendsUp(haproxy, statsPort);
     }, 60_000);
 
     afterAll(async () => {
@@ -173,7 +175,12 @@ describe.skipIf(haproxyPath === undefined && process.env["CI"] === undefined)(
 
     it("loses no call in a rolling restart: the drained instance finishes its calls, new ones go to the other", async () => {
       const live: Call[] = [];
-      for (let i = 0; i < 10; i++) live.push(await placeCall(base));
+      for (let i = 0; i < 10; i++) {
+        // Round robin pairs each POST with the next server; one extra request shifts the pairing,
+        // so the live calls' WebSockets land on both instances.
+        if (i % 2 === 1) await fetch(`${base}/health`);
+        live.push(await placeCall(base));
+      }
       const onA = live.filter((call) => call.servedBy === "a");
       expect(onA.length).toBeGreaterThan(0);
 
