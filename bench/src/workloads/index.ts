@@ -10,6 +10,7 @@ export const workloadNames = [
   "sessions",
   "call-mix",
   "soak",
+  "chunking",
 ] as const;
 
 export type WorkloadName = (typeof workloadNames)[number];
@@ -33,6 +34,8 @@ export async function loadWorkload(name: string): Promise<Workload> {
       return (await import("./call-mix.js")).callMix;
     case "soak":
       return (await import("./soak.js")).soak;
+    case "chunking":
+      return (await import("./chunking.js")).chunking;
   }
   throw new Error(`unknown workload "${name}"; one of ${workloadNames.join(", ")}`);
 }

@@ -4,7 +4,6 @@ export type SwitchboardErrorCode =
   | "EVENT_ALIAS_TAKEN"
   | "ROUTE_CONFIG"
   | "NOT_AN_EVENT"
-  | "BUS_CLOSED"
   | "TOOL_ERROR"
   | "LLM_ERROR"
   | "PROTOCOL_ERROR"
@@ -22,6 +21,11 @@ export type SwitchboardErrorCode =
   | "SHUTTING_DOWN"
   /** Server: a system, harness or app used out of order (e.g. `start()` before `withSpeakingNode`). */
   | "SESSION_CONFIG"
+  /** Two copies of @switchboard/core were loaded. */
+  | "DUPLICATE_CORE"
+  /** An environment variable is invalid (named in the message). */
+  | "CONFIG_ERROR"
+  /** Server: this instance is at `maxCalls` (HTTP 503 with Retry-After). */
   | "AT_CAPACITY";
 
 /**

@@ -1,5 +1,6 @@
 import {
   AgentError,
+  delay,
   isAbortError,
   ReasoningNode,
   ToolCall,
@@ -7,13 +8,12 @@ import {
   type ConversationContext,
   type ReasoningNodeOptions,
   type Tool,
-  type ToolArgs,
   type ToolResult,
 } from "@switchboard/core";
 import type { ChatModel, ChatToolCall } from "./chat-model.js";
 import { toChatModelError } from "./chat-model-error.js";
 import { contextToMessages, type ContextToMessagesOptions } from "./context-to-messages.js";
-import { abortableDelay } from "./internal/abortable-delay.js";
+import { retryDelay } from "./internal/retry-delay.js";
 import { toRegistry } from "./internal/offered-tools.js";
 
 /** Options of {@link OpenAIChatNode}. */
@@ -24,7 +24,7 @@ export interface OpenAIChatNodeOptions extends ReasoningNodeOptions {
   tools?: ToolRegistry | readonly Tool[];
   /** How many rounds of tool calls one reply may take; the next request offers no tools. Default 5. */
   maxToolRounds?: number;
-  /** Say {@link fillerText} when tools are still running after this many ms. Default 1500. */
+  /** Say `fillerText` when tools are still running after this many ms. Default 1500. */
   fillerAfterMs?: number;
   /** Default "One moment while I look that up." */
   fillerText?: string;
@@ -32,7 +32,10 @@ export interface OpenAIChatNodeOptions extends ReasoningNodeOptions {
   fallbackText?: string;
   /** Retries of a request that failed before its first chunk with a rate limit, server or connection error. Default 2. */
   maxRetries?: number;
-  /** First retry delay in ms; doubles each retry (a server's `retry-after` wins, capped at 4 s). Default 250. */
+  /**
+   * The first retry waits a random 0..`retryDelayMs` ms ("full jitter"); the window doubles each
+   * retry. A server's `retry-after` wins. Capped at 4 s. Default 250.
+   */
   retryDelayMs?: number;
   /** Per tool call; a call still running after this is aborted and reported as timed out. Default: none. */
   toolTimeoutMs?: number;
@@ -56,17 +59,10 @@ interface NodeSettings {
   messages: ContextToMessagesOptions | undefined;
 }
 
+/** The model's call as an event; `ToolCall` parses the raw arguments, once. */
 function toToolCallEvent(call: ChatToolCall): ToolCall {
   const init = { toolName: call.name, toolCallId: call.id };
   if (call.arguments.trim() === "") return new ToolCall(init);
-  try {
-    const args: unknown = JSON.parse(call.arguments);
-    if (typeof args === "object" && args !== null && !Array.isArray(args)) {
-      return new ToolCall({ ...init, toolArgs: args as ToolArgs });
-    }
-  } catch {
-    // Kept raw below: the registry turns it into a ToolResult error the model can act on.
-  }
   return new ToolCall({ ...init, rawArguments: call.arguments });
 }
 
@@ -153,15 +149,22 @@ export class OpenAIChatNode extends ReasoningNode {
           const error = toChatModelError(thrown);
           calls = [];
           if (!started && error.retryable && attempt < this.#options.maxRetries) {
-            const delay = Math.min(
-              error.retryAfterMs ?? this.#options.retryDelayMs * 2 ** attempt,
-              MAX_RETRY_DELAY_MS,
-            );
+            const wait = retryDelay({
+              attempt,
+              baseMs: this.#options.retryDelayMs,
+              capMs: MAX_RETRY_DELAY_MS,
+              retryAfterMs: error.retryAfterMs,
+            });
             this.log.warn(
-              { err: error, attempt: attempt + 1, delayMs: delay },
+              { err: error, attempt: attempt + 1, delayMs: wait },
               "model request failed; retrying",
             );
-            if (!(await abortableDelay(delay, signal))) return;
+            try {
+              await delay(wait, { signal });
+            } catch (waitError) {
+              if (isAbortError(waitError)) return;
+              throw waitError;
+            }
             continue;
           }
           this.log.error(
@@ -205,9 +208,11 @@ export class OpenAIChatNode extends ReasoningNode {
       ...(this.#options.toolTimeoutMs !== undefined && { timeoutMs: this.#options.toolTimeoutMs }),
     });
     const timer = new AbortController();
-    const slow = abortableDelay(
-      this.#options.fillerAfterMs,
-      AbortSignal.any([signal, timer.signal]),
+    const slow = delay(this.#options.fillerAfterMs, {
+      signal: AbortSignal.any([signal, timer.signal]),
+    }).then(
+      () => true,
+      () => false,
     );
     const first = await Promise.race([running, slow]);
     timer.abort();

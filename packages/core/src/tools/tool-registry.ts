@@ -2,11 +2,12 @@ import { SwitchboardError } from "../errors.js";
 import { ToolResult } from "../events.js";
 import { createLogger, type Logger } from "../logger.js";
 import type { Tool } from "./define-tool.js";
-import { formatArgumentIssues } from "./format-argument-issues.js";
+import { formatZodIssues } from "../format-zod-issues.js";
 import { parseToolCall, type ToolCallInput } from "./parse-tool-call.js";
 import { NOT_RUN_MESSAGE, runToolCall } from "./run-tool-call.js";
 import { toToolSchema, type ToolSchema } from "./tool-json-schema.js";
 import { assertToolName } from "./tool-name.js";
+import { assertZod4Schema } from "./tool-parameters-schema.js";
 
 /**
  * Options of a {@link ToolRegistry}.
@@ -70,6 +71,7 @@ export class ToolRegistry implements Iterable<Tool> {
   constructor(tools: Iterable<Tool> = [], options: ToolRegistryOptions = {}) {
     for (const tool of tools) {
       assertToolName(tool.name);
+      assertZod4Schema(tool.name, tool.parameters);
       if (this.#tools.has(tool.name)) {
         throw new SwitchboardError(
           "TOOL_ERROR",
@@ -231,7 +233,7 @@ export class ToolRegistry implements Iterable<Tool> {
     }
     const parsed = tool.parameters.safeParse(call.args);
     if (!parsed.success) {
-      const problems = formatArgumentIssues(parsed.error.issues, call.args);
+      const problems = formatZodIssues(parsed.error.issues, call.args);
       this.#log.info({ ...fields, reason: problems }, "model sent invalid tool arguments");
       return fail(`Invalid arguments for tool "${tool.name}": ${problems}. ${RETRY_HINT}`);
     }
