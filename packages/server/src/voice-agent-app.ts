@@ -2,6 +2,12 @@ import { createServer, type IncomingMessage, type Server, type ServerResponse } 
 import type { AddressInfo } from "node:net";
 import type { Duplex } from "node:stream";
 import { createLogger, toError, type Logger } from "@switchboard/core";
+import {
+  createPlaygroundHandler,
+  DEBUG_QUERY_PARAM,
+  loadPlaygroundAssets,
+  type PlaygroundHandler,
+} from "@switchboard/playground";
 import { WebSocketServer, type WebSocket } from "ws";
 import { callRequestFromQuery, parseCallRequestBody, type CallRequest } from "./call-request.js";
 import {
@@ -36,6 +42,12 @@ export interface VoiceAgentAppOptions {
   logger?: Logger;
   /** Limits of each session's harness (buffered output, input rate and queue). */
   harness?: Omit<ConversationHarnessOptions, "maxFrameBytes" | "logger" | "sessionId">;
+  /**
+   * Serve the browser playground at `GET /playground`, and let its sessions ask for the debug
+   * channel (`/ws?debug=1`: route topology and traces as `log_event` frames). A tool for
+   * development: default off; `pnpm demo` and the examples turn it on.
+   */
+  playground?: boolean;
 }
 
 /** Where the app listens. `url` is connectable: an unspecified host (`0.0.0.0`, `::`) shows as `localhost`. */
@@ -102,6 +114,7 @@ export class VoiceAgentApp {
   readonly #wss: WebSocketServer;
   readonly #startedAt = Date.now();
   #state: AppState = "idle";
+  #playground: PlaygroundHandler | undefined;
   #closed: Promise<void> | undefined;
 
   constructor(handler: CallHandler, options: VoiceAgentAppOptions = {}) {
@@ -128,6 +141,9 @@ export class VoiceAgentApp {
       throw new Error(`VoiceAgentApp.listen(): the app is ${this.#state}`);
     const port = options.port ?? (process.env["PORT"] ? Number(process.env["PORT"]) : 8000);
     const host = options.host ?? "0.0.0.0";
+    if (this.#options.playground === true) {
+      this.#playground = createPlaygroundHandler(await loadPlaygroundAssets());
+    }
     await new Promise<void>((resolve, reject) => {
       this.#server.once("error", reject);
       this.#server.listen(port, host, () => {
@@ -146,6 +162,9 @@ export class VoiceAgentApp {
       url: `http://${urlHost}:${address.port}`,
     };
     this.log.info({ host: info.host, port: info.port }, "listening");
+    if (this.#playground !== undefined) {
+      this.log.info({ url: `${info.url}/playground` }, "playground enabled");
+    }
     return info;
   }
 
@@ -219,6 +238,8 @@ export class VoiceAgentApp {
       } else if (url.pathname === "/chats") {
         if (req.method !== "POST") throw new HttpError(405, "use POST /chats");
         await this.#onChats(req, res);
+      } else if (this.#playground?.(req, res) === true) {
+        return;
       } else {
         throw new HttpError(404, `no route for ${req.method ?? "GET"} ${url.pathname}`);
       }
@@ -287,7 +308,12 @@ export class VoiceAgentApp {
       const call = await this.#callFor(url.searchParams);
       if (call === null) throw new HttpError(403, "call rejected by the pre-call handler");
       if (this.#state !== "listening") throw new HttpError(503, "server is shutting down");
-      this.#wss.handleUpgrade(req, socket, head, (ws) => this.#startSession(ws, call));
+      // The debug channel exists only where the playground is served: never in production by default.
+      const debugChannel =
+        this.#playground !== undefined && url.searchParams.get(DEBUG_QUERY_PARAM) === "1";
+      this.#wss.handleUpgrade(req, socket, head, (ws) =>
+        this.#startSession(ws, call, debugChannel),
+      );
     } catch (error) {
       const status = error instanceof HttpError ? error.status : 500;
       if (!(error instanceof HttpError)) this.log.error({ err: toError(error) }, "upgrade failed");
@@ -308,14 +334,14 @@ export class VoiceAgentApp {
     return accepted?.call ?? null;
   }
 
-  #startSession(ws: WebSocket, call: CallRequest): void {
+  #startSession(ws: WebSocket, call: CallRequest, debugChannel: boolean): void {
     const harness = new ConversationHarness(ws, {
       ...this.#options.harness,
       maxFrameBytes: this.#maxFrameBytes,
       logger: this.log,
       sessionId: call.callId,
     });
-    const system = new VoiceAgentSystem(harness);
+    const system = new VoiceAgentSystem(harness, { debugChannel });
     const done = this.#runSession(system, call).finally(() => this.#sessions.delete(system));
     this.#sessions.set(system, done);
   }

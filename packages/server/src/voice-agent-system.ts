@@ -38,6 +38,13 @@ export interface VoiceAgentSystemOptions {
   logger?: Logger;
   /** Passed to the session's `Bus`. */
   maxQueueSize?: number;
+  /**
+   * Send the playground's debug channel to the client: the topology (`system.describe()`) when the
+   * system starts and when the speaker changes, and a trace of every route execution, as
+   * `log_event` frames named `debug.topology` and `debug.trace`. Default off; `VoiceAgentApp`
+   * turns it on only for playground sessions that ask.
+   */
+  debugChannel?: boolean;
 }
 
 /** What the system may call on a node: every `Node` fits; all methods are optional. */
