@@ -18,6 +18,8 @@ const speaker = new Speaker();
 const pushToTalk = new PushToTalk();
 
 const status = h("span", { class: "status", role: "status" }, "starting…");
+const newCall = h("button", { type: "button", class: "new-call", hidden: true }, "New call");
+newCall.addEventListener("click", () => location.reload());
 const message = h("input", {
   id: "message",
   type: "text",
@@ -62,7 +64,7 @@ const panel = (title: string, ...children: HTMLElement[]) =>
   );
 
 document.body.append(
-  h("header", { class: "top" }, h("h1", {}, "Switchboard playground"), status),
+  h("header", { class: "top" }, h("h1", {}, "Switchboard playground"), status, newCall),
   h(
     "main",
     { class: "grid" },
@@ -83,7 +85,8 @@ const session = new Session({
   onStatus: (text) => (status.textContent = text),
   onClose: (code, reason) => {
     status.textContent = `call ended (${code}${reason === "" ? "" : `: ${reason}`})`;
-    transcript.addNote("The call is over. Reload the page to start a new one.");
+    transcript.addNote("The call is over.");
+    newCall.hidden = false;
     message.disabled = send.disabled = talk.disabled = true;
   },
 });
@@ -148,6 +151,7 @@ session.open().then(
   () => message.focus(),
   (error: unknown) => {
     status.textContent = "not connected";
+    newCall.hidden = false;
     transcript.addNote(error instanceof Error ? error.message : String(error), "error");
   },
 );

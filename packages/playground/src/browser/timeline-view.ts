@@ -14,6 +14,7 @@ function isDebugFrame(frame: AgentFrame | ClientFrame): boolean {
 export class TimelineView {
   readonly #list = h("ol", { class: "timeline", "aria-label": "Frames" });
   readonly #showDebug = h("input", { type: "checkbox", id: "timeline-debug" });
+  #total = 0;
   readonly element = h(
     "div",
     { class: "timeline-panel" },
@@ -45,6 +46,7 @@ export class TimelineView {
     );
     const atBottom = this.#list.scrollHeight - this.#list.scrollTop - this.#list.clientHeight < 40;
     this.#list.append(row);
+    this.#list.dataset["total"] = String(++this.#total);
     while (this.#list.childElementCount > TIMELINE_MAX_ROWS) this.#list.firstElementChild?.remove();
     if (atBottom) this.#list.scrollTop = this.#list.scrollHeight;
   }
