@@ -51,14 +51,16 @@ describe.skipIf(!haveChromium)("the playground in Chromium", () => {
     await app?.close();
   });
 
+  /** Retries `read` until the assertion holds (the page updates as frames arrive). */
+  const poll = <T>(read: () => Promise<T>) => expect.poll(read, { timeout: 10_000 });
   const transcript = () => page.getByRole("log", { name: "Transcript" });
   const message = () => page.getByRole("textbox", { name: "Message" });
   const agentLines = () => transcript().locator(".line.agent");
 
   it("greets, then streams the answer to a typed message chunk by chunk, with its tool call", async () => {
-    await expect
-      .poll(() => agentLines().first().textContent())
-      .toContain("Hello! I'm the Switchboard demo agent.");
+    await poll(() => agentLines().first().textContent()).toContain(
+      "Hello! I'm the Switchboard demo agent.",
+    );
 
     await message().fill("What's the weather in Paris?");
     await page.getByRole("button", { name: "Send" }).click();
@@ -75,7 +77,7 @@ describe.skipIf(!haveChromium)("the playground in Chromium", () => {
     expect(await row.locator("td").nth(1).textContent()).toMatch(/^\d+ ms$/);
     // The tool call, its arguments and result.
     const tool = page.getByRole("list", { name: "Tool calls" }).locator(".tool-call");
-    await expect.poll(() => tool.textContent()).toMatch(/get_weather\{"city":"Paris"\}→.*"tempC"/);
+    await poll(() => tool.textContent()).toMatch(/get_weather\{"city":"Paris"\}→.*"tempC"/);
     // Every frame, in and out, is on the timeline.
     const frames = page.getByRole("list", { name: "Frames" });
     expect(await frames.locator(".frame.out[data-type='message']").count()).toBe(1);
@@ -86,11 +88,11 @@ describe.skipIf(!haveChromium)("the playground in Chromium", () => {
     await message().fill("Tell me a long story about telephones");
     await page.getByRole("button", { name: "Send" }).click();
     const long = agentLines().nth(2);
-    await expect.poll(() => long.locator(".text").textContent()).toMatch(/running offline/);
+    await poll(() => long.locator(".text").textContent()).toMatch(/running offline/);
     expect(await long.getAttribute("data-state")).toBeNull(); // still streaming
 
     await message().pressSequentially("Stop"); // the first key is the user starting to speak
-    await expect.poll(() => long.getAttribute("data-state")).toBe("interrupted");
+    await poll(() => long.getAttribute("data-state")).toBe("interrupted");
     const cutAt = await long.locator(".text").textContent();
     expect(await long.textContent()).toContain("interrupted");
     await page.getByRole("button", { name: "Send" }).click();
@@ -122,7 +124,7 @@ describe.skipIf(!haveChromium)("the playground in Chromium", () => {
   it("draws the agent's routes from the running system and lights them up", async () => {
     const routes = page.getByRole("region", { name: "Routes" });
     const agent = routes.locator(".bridge[data-bridge='agent']");
-    await expect.poll(() => agent.textContent()).toContain("speaks to the user");
+    await poll(() => agent.textContent()).toContain("speaks to the user");
     const generation = agent.locator(".route", { hasText: "on user.stopped_speaking" });
     expect(await generation.textContent()).toMatch(/interruptOn user\.started_speaking/);
     expect(await generation.locator(".chip.step").allTextContents()).toEqual([
