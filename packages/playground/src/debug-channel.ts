@@ -29,8 +29,10 @@ export interface DebugRouteStep {
 /** A route of a bridge, as the page draws it. */
 export interface DebugRoute {
   id: string;
+  /** An alias glob as written, or the event class's name. */
   trigger: string;
-  source?: string;
+  /** The sources given to `bridge.on(…, { source })`, if any. */
+  source?: readonly string[];
   concurrency: string;
   controls: readonly DebugRouteControl[];
   steps: readonly DebugRouteStep[];
@@ -40,6 +42,7 @@ export interface DebugRoute {
 export interface DebugBridge {
   name: string;
   nodeId: string;
+  /** The sources it accepts, or `null` when it accepts every source. */
   authorized: readonly string[] | null;
   routes: readonly DebugRoute[];
 }

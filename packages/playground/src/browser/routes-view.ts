@@ -109,7 +109,7 @@ export class RoutesView {
           "span",
           { class: "chip trigger" },
           `on ${route.trigger}`,
-          route.source === undefined ? null : h("small", {}, ` from ${route.source}`),
+          route.source === undefined ? null : h("small", {}, ` from ${route.source.join(", ")}`),
         ),
         ...route.steps.flatMap((step) => [
           h("span", { class: "arrow" }, "→"),
