@@ -60,10 +60,7 @@ export class Conversation {
     const turn = this.#current;
     if (turn !== undefined && !turn.done) {
       if (turn.generationId !== undefined) this.#fenced.add(turn.generationId);
-      turn.done = true;
-      turn.metrics.interrupted = true;
-      turn.line.markInterrupted();
-      this.#views.metrics.update(turn.metrics);
+      this.#interruptTurn(turn);
     }
     this.#views.speaker.cancel();
     if (this.#userSpeaking) return;
@@ -188,9 +185,14 @@ export class Conversation {
       case DEBUG_EVENTS.topology:
         this.#views.routes.draw(metadata as DebugTopology);
         return;
-      case DEBUG_EVENTS.trace:
-        this.#views.routes.trace(metadata as DebugTrace);
+      case DEBUG_EVENTS.trace: {
+        const trace = metadata as DebugTrace;
+        this.#views.routes.trace(trace);
+        if (trace.phase === "cancelled" && trace.generation_id !== undefined) {
+          this.#onCancelled(trace.generation_id);
+        }
         return;
+      }
       case "generation_complete": {
         const current = this.#current;
         if (current !== undefined && current.generationId === frame.generation_id) {
@@ -201,6 +203,25 @@ export class Conversation {
       default:
         return;
     }
+  }
+
+  /**
+   * The server cancelled a generation (the debug channel says so): fence it, and if its answer is
+   * on screen, mark it interrupted. This also catches a generation cancelled before the page had
+   * seen any of its frames, which fencing by "the answer being spoken" cannot.
+   */
+  #onCancelled(generationId: string): void {
+    this.#fenced.add(generationId);
+    const turn = this.#current;
+    if (turn?.generationId === generationId && !turn.done) this.#interruptTurn(turn);
+  }
+
+  #interruptTurn(turn: Turn): void {
+    turn.done = true;
+    turn.metrics.interrupted = true;
+    turn.line.markInterrupted();
+    this.#views.speaker.cancel();
+    this.#views.metrics.update(turn.metrics);
   }
 
   #finish(turn: Turn | undefined): void {
