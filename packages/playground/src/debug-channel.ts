@@ -47,14 +47,17 @@ export interface DebugBridge {
   routes: readonly DebugRoute[];
 }
 
-/** The running system's topology: its bridges, and the node allowed to speak to the user. */
-export interface DebugTopology {
+/**
+ * The running system's topology (`system.describe()`): its bridges, and the node allowed to speak
+ * to the user. A type alias, not an interface, so it fits a `log_event`'s `metadata` record.
+ */
+export type DebugTopology = {
   bridges: readonly DebugBridge[];
   speakingNodeId?: string;
-}
+};
 
-/** One phase of one route execution. */
-export interface DebugTrace {
+/** One phase of one route execution (`bus.trace()`), in the wire's snake_case. */
+export type DebugTrace = {
   bridge: string;
   route_id: string;
   phase: "triggered" | "started" | "cancelled" | "ended";
@@ -63,4 +66,4 @@ export interface DebugTrace {
   generation_id?: string;
   /** When it happened, in ms since the epoch. */
   at: number;
-}
+};
