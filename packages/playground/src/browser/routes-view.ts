@@ -3,6 +3,8 @@ import { h } from "./dom.js";
 
 interface RouteState {
   element: HTMLElement;
+  /** The bridge's element, lit too so a folded bridge still shows activity. */
+  bridge: HTMLElement | null;
   last: HTMLElement;
   count: HTMLElement;
   triggers: number;
@@ -11,6 +13,9 @@ interface RouteState {
 
 /** How long a route stays lit after an event triggers it. */
 const FLASH_MS = 700;
+
+/** Bridges every system has (the user's WebSocket, handoffs and call control). */
+const FRAMEWORK_BRIDGES = new Set(["user", "system"]);
 
 const CONTROL_WORD = {
   interrupt: "interruptOn",
@@ -34,8 +39,11 @@ export class RoutesView {
 
   draw(topology: DebugTopology): void {
     this.#routes.clear();
+    const rank = (bridge: DebugBridge) =>
+      bridge.nodeId === topology.speakingNodeId ? 0 : FRAMEWORK_BRIDGES.has(bridge.name) ? 2 : 1;
+    const bridges = [...topology.bridges].sort((a, b) => rank(a) - rank(b));
     this.element.replaceChildren(
-      ...topology.bridges.map((bridge) => this.#bridge(bridge, topology.speakingNodeId)),
+      ...bridges.map((bridge) => this.#bridge(bridge, topology.speakingNodeId)),
     );
   }
 
@@ -49,6 +57,7 @@ export class RoutesView {
         route.count.textContent = `×${route.triggers}`;
         route.last.textContent = trace.event;
         this.#flash(key, route.element, "lit");
+        if (route.bridge !== null) this.#flash(trace.bridge, route.bridge, "lit");
         break;
       case "started":
         route.running++;
@@ -75,11 +84,16 @@ export class RoutesView {
 
   #bridge(bridge: DebugBridge, speaker: string | undefined): HTMLElement {
     const speaks = bridge.nodeId === speaker;
-    return h(
-      "section",
-      { class: `bridge${speaks ? " speaker" : ""}`, "data-bridge": bridge.name },
+    const element = h(
+      "details",
+      {
+        class: `bridge${speaks ? " speaker" : ""}`,
+        "data-bridge": bridge.name,
+        // The framework's own bridges start folded: the agent's routes are what a developer reads.
+        open: !FRAMEWORK_BRIDGES.has(bridge.name),
+      },
       h(
-        "header",
+        "summary",
         {},
         h("strong", {}, bridge.name),
         bridge.nodeId === bridge.name
@@ -89,11 +103,21 @@ export class RoutesView {
         bridge.authorized === null
           ? null
           : h("span", { class: "badge" }, `hears: ${bridge.authorized.join(", ") || "nobody"}`),
+        h(
+          "span",
+          { class: "badge" },
+          `${bridge.routes.length} route${bridge.routes.length === 1 ? "" : "s"}`,
+        ),
       ),
       bridge.routes.length === 0
         ? h("p", { class: "empty" }, "no routes")
         : h("ol", {}, ...bridge.routes.map((route) => this.#route(bridge, route))),
     );
+    for (const route of bridge.routes) {
+      const state = this.#routes.get(`${bridge.name}/${route.id}`);
+      if (state !== undefined) state.bridge = element;
+    }
+    return element;
   }
 
   #route(bridge: DebugBridge, route: DebugRoute): HTMLElement {
@@ -138,6 +162,7 @@ export class RoutesView {
     );
     this.#routes.set(`${bridge.name}/${route.id}`, {
       element,
+      bridge: null,
       last,
       count,
       triggers: 0,
