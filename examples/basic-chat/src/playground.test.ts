@@ -29,6 +29,9 @@ describe.skipIf(!haveChromium)("the playground in Chromium", () => {
   let app: VoiceAgentApp;
   let browser: Browser;
   let page: Page;
+  let origin: string;
+  /** Every URL the page requested: all of them must be the app's own. */
+  const requests: string[] = [];
 
   beforeAll(async () => {
     app = createBasicChatApp({
@@ -43,6 +46,8 @@ describe.skipIf(!haveChromium)("the playground in Chromium", () => {
       args: ["--no-sandbox"],
     });
     page = await browser.newPage({ viewport: { width: 1440, height: 900 } });
+    origin = url;
+    page.on("request", (request) => requests.push(request.url()));
     await page.goto(`${url}/playground`);
   }, 30_000);
 
@@ -109,12 +114,12 @@ describe.skipIf(!haveChromium)("the playground in Chromium", () => {
       .allTextContents();
     // Speaking went out once for the interrupting turn, before its message.
     expect(outFrames.slice(-6)).toEqual([
-      "value=speaking",
+      'value="speaking"',
       'content="Tell me a long story about telephones"',
-      "value=idle",
-      "value=speaking",
+      'value="idle"',
+      'value="speaking"',
       'content="Stop"',
-      "value=idle",
+      'value="idle"',
     ]);
     const rows = page.getByRole("table", { name: "Turn metrics" }).locator("tbody tr");
     expect(await rows.nth(2).locator("td").nth(3).textContent()).toBe("yes");
@@ -125,14 +130,24 @@ describe.skipIf(!haveChromium)("the playground in Chromium", () => {
     const routes = page.getByRole("region", { name: "Routes" });
     const agent = routes.locator(".bridge[data-bridge='agent']");
     await poll(() => agent.textContent()).toContain("speaks to the user");
-    const generation = agent.locator(".route", { hasText: "on user.stopped_speaking" });
-    expect(await generation.textContent()).toMatch(/interruptOn user\.started_speaking/);
+    const generation = agent.locator(".route", { hasText: "on UserStoppedSpeaking" });
+    expect(await generation.textContent()).toMatch(/interruptOn UserStartedSpeaking/);
     expect(await generation.locator(".chip.step").allTextContents()).toEqual([
-      "stream",
+      "stream generate",
       "broadcast",
     ]);
     // Three turns so far triggered it.
     expect(await generation.locator(".count").textContent()).toBe("×3");
+
+    // No CDN, no network: the page, its two files, POST /chats and the call's WebSocket.
+    const wsOrigin = origin.replace(/^http/, "ws");
+    expect(requests.filter((u) => !u.startsWith(origin) && !u.startsWith(wsOrigin))).toEqual([]);
+    expect(requests.map((u) => new URL(u).pathname).sort()).toEqual([
+      "/chats",
+      "/playground",
+      "/playground/playground.css",
+      "/playground/playground.js",
+    ]);
 
     await mkdir(dirname(SCREENSHOT), { recursive: true });
     const png = await page.screenshot({ path: SCREENSHOT });

@@ -1,5 +1,10 @@
+import {
+  GenerationFence,
+  isGenerationComplete,
+  type OutputFrame,
+  type OutputFrameOf,
+} from "@switchboard/protocol";
 import { DEBUG_EVENTS, type DebugTopology, type DebugTrace } from "../debug-channel.js";
-import { show } from "./dom.js";
 import type { MetricsView, TurnMetrics } from "./metrics-view.js";
 import type { RoutesView } from "./routes-view.js";
 import type { AgentFrame, ClientFrame, Session } from "./session.js";
@@ -36,7 +41,7 @@ export interface ConversationViews {
 export class Conversation {
   readonly #session: Session;
   readonly #views: ConversationViews;
-  readonly #fenced = new Set<string>();
+  readonly #fence = new GenerationFence();
   #turns = 0;
   #current: Turn | undefined;
   #userSpeaking = false;
@@ -59,7 +64,7 @@ export class Conversation {
   userStartsSpeaking(): void {
     const turn = this.#current;
     if (turn !== undefined && !turn.done) {
-      if (turn.generationId !== undefined) this.#fenced.add(turn.generationId);
+      if (turn.generationId !== undefined) this.#fence.fence(turn.generationId);
       this.#interruptTurn(turn);
     }
     this.#views.speaker.cancel();
@@ -93,33 +98,34 @@ export class Conversation {
       return;
     }
     const incoming = frame as AgentFrame;
-    const generationId = incoming.generation_id;
-    const fenced = generationId !== undefined && this.#fenced.has(generationId);
-    this.#views.timeline.add("in", incoming, at, fenced);
-    if (fenced) return;
-    switch (incoming.type) {
+    const admitted = this.#fence.admit(incoming);
+    this.#views.timeline.add("in", incoming, at, !admitted);
+    if (admitted) this.#onAgentFrame(incoming, at);
+  }
+
+  #onAgentFrame(frame: OutputFrame, at: number): void {
+    switch (frame.type) {
       case "message":
-        this.#onChunk(this.#turnFor(generationId), show(incoming["content"] ?? ""), at);
+        this.#onChunk(this.#turnFor(frame.generation_id), frame.content, at);
         return;
       case "tool_call":
-        this.#onTool(this.#turnFor(generationId), incoming, at);
+        this.#onTool(this.#turnFor(frame.generation_id), frame, at);
         return;
       case "log_event":
-        this.#onLogEvent(incoming);
+        this.#onLogEvent(frame);
         return;
       case "error":
-        this.#views.transcript.addNote(`error: ${String(incoming["content"])}`, "error");
+        this.#views.transcript.addNote(`error: ${frame.content}`, "error");
         return;
       case "end_call":
         this.#finish(this.#current);
         this.#views.transcript.addNote("The agent ended the call.");
         return;
       case "transfer":
-        this.#views.transcript.addNote(
-          `Transferring to ${String(incoming["target_phone_number"])}.`,
-        );
+        this.#views.transcript.addNote(`Transferring to ${frame.target_phone_number}.`);
         return;
-      default:
+      case "log_metric":
+      case "dtmf":
         return;
     }
   }
@@ -157,19 +163,18 @@ export class Conversation {
     this.#views.metrics.update(turn.metrics);
   }
 
-  #onTool(turn: Turn, frame: AgentFrame, at: number): void {
-    const name = show(frame["name"] ?? "");
-    const id = typeof frame["id"] === "string" ? frame["id"] : undefined;
+  #onTool(turn: Turn, frame: OutputFrameOf<"tool_call">, at: number): void {
+    const { name, id, result } = frame;
     const ms = this.#views.tools.add(
       {
         name,
-        args: frame["arguments"],
-        ...(frame["result"] === undefined ? {} : { result: frame["result"] }),
+        args: frame.arguments,
+        ...(result === undefined ? {} : { result }),
         ...(id === undefined ? {} : { id }),
       },
       at,
     );
-    if (frame["result"] === undefined) {
+    if (result === undefined) {
       turn.metrics.tools.push({ name, ms: undefined });
     } else {
       const pending = turn.metrics.tools.find((t) => t.name === name && t.ms === undefined);
@@ -179,39 +184,30 @@ export class Conversation {
     this.#views.metrics.update(turn.metrics);
   }
 
-  #onLogEvent(frame: AgentFrame): void {
-    const metadata = frame["metadata"];
-    switch (frame["event"]) {
-      case DEBUG_EVENTS.topology:
-        this.#views.routes.draw(metadata as DebugTopology);
-        return;
-      case DEBUG_EVENTS.trace: {
-        const trace = metadata as DebugTrace;
-        this.#views.routes.trace(trace);
-        if (trace.phase === "cancelled" && trace.generation_id !== undefined) {
-          this.#onCancelled(trace.generation_id);
-        }
-        return;
+  #onLogEvent(frame: OutputFrameOf<"log_event">): void {
+    if (isGenerationComplete(frame)) {
+      const current = this.#current;
+      if (current !== undefined && current.generationId === frame.generation_id) {
+        this.#finish(current);
       }
-      case "generation_complete": {
-        const current = this.#current;
-        if (current !== undefined && current.generationId === frame.generation_id) {
-          this.#finish(current);
-        }
-        return;
+    } else if (frame.event === DEBUG_EVENTS.topology) {
+      this.#views.routes.draw(frame.metadata as DebugTopology);
+    } else if (frame.event === DEBUG_EVENTS.trace) {
+      const trace = frame.metadata as DebugTrace;
+      this.#views.routes.trace(trace);
+      if (trace.phase === "cancelled" && trace.generation_id !== undefined) {
+        this.#onCancelled(trace.generation_id);
       }
-      default:
-        return;
     }
   }
 
   /**
    * The server cancelled a generation (the debug channel says so): fence it, and if its answer is
    * on screen, mark it interrupted. This also catches a generation cancelled before the page had
-   * seen any of its frames, which fencing by "the answer being spoken" cannot.
+   * seen any of its frames, which fencing "the answer being spoken" cannot.
    */
   #onCancelled(generationId: string): void {
-    this.#fenced.add(generationId);
+    this.#fence.fence(generationId);
     const turn = this.#current;
     if (turn?.generationId === generationId && !turn.done) this.#interruptTurn(turn);
   }

@@ -58,7 +58,7 @@ const composer = h(
 const panel = (title: string, ...children: HTMLElement[]) =>
   h(
     "section",
-    { class: `panel ${title.toLowerCase()}`, "aria-labelledby": `h-${title.toLowerCase()}` },
+    { class: `panel panel-${title.toLowerCase()}`, "aria-labelledby": `h-${title.toLowerCase()}` },
     h("h2", { id: `h-${title.toLowerCase()}` }, title),
     ...children,
   );
@@ -82,6 +82,7 @@ document.body.append(
 
 const session = new Session({
   onFrame: (direction, frame, at) => conversation.onFrame(direction, frame, at),
+  onInvalidFrame: (text, problem, at) => timeline.addInvalid(text, problem, at),
   onStatus: (text) => (status.textContent = text),
   onClose: (code, reason) => {
     status.textContent = `call ended (${code}${reason === "" ? "" : `: ${reason}`})`;

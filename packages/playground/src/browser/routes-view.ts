@@ -141,7 +141,8 @@ export class RoutesView {
             "span",
             { class: `chip step ${step.kind}` },
             step.kind,
-            step.name === undefined ? null : h("small", {}, ` ${step.name}`),
+            // A bound method is named "bound generate": the method's name is what the code says.
+            step.name === undefined ? null : h("small", {}, ` ${step.name.replace(/^bound /, "")}`),
           ),
         ]),
         count,

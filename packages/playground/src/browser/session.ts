@@ -1,24 +1,19 @@
+import { parseOutputFrame, type InputFrame, type OutputFrame } from "@switchboard/protocol";
 import { DEBUG_QUERY_PARAM } from "../debug-channel.js";
 import { show } from "./dom.js";
 
 /** A frame the page sends (client → agent). */
-export type ClientFrame =
-  | { type: "message"; content: string }
-  | { type: "user_state"; value: "speaking" | "idle" }
-  | { type: "agent_state"; value: "speaking" | "idle" }
-  | { type: "agent_speech"; content: string };
+export type ClientFrame = InputFrame;
 
-/** A frame the agent sent, as parsed JSON: a `type`, maybe a `generation_id`, and its fields. */
-export interface AgentFrame {
-  type: string;
-  generation_id?: string;
-  [field: string]: unknown;
-}
+/** A frame the agent sent, validated against the protocol's schemas. */
+export type AgentFrame = OutputFrame;
 
 /** What a session reports to the page. */
 export interface SessionEvents {
   /** A frame went out (`direction: "out"`) or came in (`"in"`), at `at` ms since the epoch. */
   onFrame(direction: "in" | "out", frame: AgentFrame | ClientFrame, at: number): void;
+  /** A frame that is not valid protocol: shown, never acted on. */
+  onInvalidFrame(text: string, problem: string, at: number): void;
   onStatus(status: string): void;
   onClose(code: number, reason: string): void;
 }
@@ -58,14 +53,9 @@ export class Session {
     this.#socket = socket;
     socket.addEventListener("message", (message: MessageEvent<unknown>) => {
       if (typeof message.data !== "string") return;
-      let frame: unknown;
-      try {
-        frame = JSON.parse(message.data);
-      } catch {
-        return;
-      }
-      if (typeof frame !== "object" || frame === null || !("type" in frame)) return;
-      this.#events.onFrame("in", frame as AgentFrame, Date.now());
+      const parsed = parseOutputFrame(message.data);
+      if (parsed.ok) this.#events.onFrame("in", parsed.frame, Date.now());
+      else this.#events.onInvalidFrame(message.data, parsed.error, Date.now());
     });
     socket.addEventListener("close", (event) => {
       this.#closed = true;

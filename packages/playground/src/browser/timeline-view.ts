@@ -6,8 +6,7 @@ import type { AgentFrame, ClientFrame } from "./session.js";
 export const TIMELINE_MAX_ROWS = 500;
 
 function isDebugFrame(frame: AgentFrame | ClientFrame): boolean {
-  const event = (frame as AgentFrame)["event"];
-  return frame.type === "log_event" && typeof event === "string" && event.startsWith("debug.");
+  return frame.type === "log_event" && "event" in frame && frame.event.startsWith("debug.");
 }
 
 /** Every frame in and out, with its time and generation id; debug frames behind a switch. */
@@ -29,21 +28,42 @@ export class TimelineView {
   }
 
   add(direction: "in" | "out", frame: AgentFrame | ClientFrame, at: number, fenced: boolean): void {
-    const { type, generation_id: generationId, ...fields } = frame as AgentFrame;
+    const { type, ...rest } = frame;
+    const { generation_id: generationId, ...fields } = rest as Record<string, unknown>;
     const debug = isDebugFrame(frame);
-    const row = h(
-      "li",
-      {
-        class: `frame ${direction}${fenced ? " fenced" : ""}${debug ? " debug" : ""}`,
-        "data-type": type,
-        title: fenced ? "dropped: this generation was interrupted" : undefined,
-      },
-      h("time", {}, clockTime(at)),
-      h("span", { class: "dir" }, direction === "in" ? "←" : "→"),
-      h("span", { class: "type" }, debug ? show(fields["event"]) : type),
-      h("span", { class: "gen" }, shortId(generationId)),
-      h("span", { class: "fields" }, summarize(type, fields)),
+    this.#append(
+      h(
+        "li",
+        {
+          class: `frame ${direction}${fenced ? " fenced" : ""}${debug ? " debug" : ""}`,
+          "data-type": type,
+          title: fenced ? "dropped: this generation was interrupted" : undefined,
+        },
+        h("time", {}, clockTime(at)),
+        h("span", { class: "dir" }, direction === "in" ? "←" : "→"),
+        h("span", { class: "type" }, debug ? show(fields["event"]) : type),
+        h("span", { class: "gen" }, typeof generationId === "string" ? shortId(generationId) : ""),
+        h("span", { class: "fields" }, summarize(type, fields)),
+      ),
     );
+  }
+
+  /** A frame that broke the protocol: shown with what was wrong. */
+  addInvalid(text: string, problem: string, at: number): void {
+    this.#append(
+      h(
+        "li",
+        { class: "frame in invalid", "data-type": "invalid", title: text },
+        h("time", {}, clockTime(at)),
+        h("span", { class: "dir" }, "←"),
+        h("span", { class: "type" }, "invalid"),
+        h("span", { class: "gen" }),
+        h("span", { class: "fields" }, problem),
+      ),
+    );
+  }
+
+  #append(row: HTMLElement): void {
     const atBottom = this.#list.scrollHeight - this.#list.scrollTop - this.#list.clientHeight < 40;
     this.#list.append(row);
     this.#list.dataset["total"] = String(++this.#total);
