@@ -139,6 +139,11 @@ describe.skipIf(!haveChromium)("the playground in Chromium", () => {
     // Three turns so far triggered it.
     expect(await generation.locator(".count").textContent()).toBe("×3");
 
+    // The timeline keeps the latest 500 rows (TIMELINE_MAX_ROWS), however many frames went by.
+    const frames = page.getByRole("list", { name: "Frames" });
+    expect(Number(await frames.getAttribute("data-total"))).toBeGreaterThan(500);
+    expect(await frames.locator(".frame").count()).toBe(500);
+
     // No CDN, no network: the page, its two files, POST /chats and the call's WebSocket.
     const wsOrigin = origin.replace(/^http/, "ws");
     expect(requests.filter((u) => !u.startsWith(origin) && !u.startsWith(wsOrigin))).toEqual([]);
