@@ -49,7 +49,7 @@ describe.skipIf(!haveChromium)("the playground in Chromium", () => {
     origin = url;
     page.on("request", (request) => requests.push(request.url()));
     await page.goto(`${url}/playground`);
-  }, 30_000);
+  }, 60_000);
 
   afterAll(async () => {
     await browser?.close();
@@ -87,7 +87,7 @@ describe.skipIf(!haveChromium)("the playground in Chromium", () => {
     const frames = page.getByRole("list", { name: "Frames" });
     expect(await frames.locator(".frame.out[data-type='message']").count()).toBe(1);
     expect(await frames.locator(".frame.in[data-type='message']").count()).toBeGreaterThan(chunks);
-  }, 30_000);
+  }, 60_000);
 
   it("stops a long answer the moment the user types, and marks it interrupted", async () => {
     await message().fill("Tell me a long story about telephones");
@@ -124,7 +124,7 @@ describe.skipIf(!haveChromium)("the playground in Chromium", () => {
     const rows = page.getByRole("table", { name: "Turn metrics" }).locator("tbody tr");
     expect(await rows.nth(2).locator("td").nth(3).textContent()).toBe("yes");
     expect(await rows.nth(3).locator("td").nth(3).textContent()).toBe("no");
-  }, 30_000);
+  }, 60_000);
 
   it("draws the agent's routes from the running system and lights them up", async () => {
     const routes = page.getByRole("region", { name: "Routes" });
@@ -157,5 +157,5 @@ describe.skipIf(!haveChromium)("the playground in Chromium", () => {
     await mkdir(dirname(SCREENSHOT), { recursive: true });
     const png = await page.screenshot({ path: SCREENSHOT });
     expect(png.subarray(1, 4).toString()).toBe("PNG");
-  }, 30_000);
+  }, 60_000);
 });
