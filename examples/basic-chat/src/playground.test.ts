@@ -139,11 +139,6 @@ describe.skipIf(!haveChromium)("the playground in Chromium", () => {
     // Three turns so far triggered it.
     expect(await generation.locator(".count").textContent()).toBe("×3");
 
-    // The timeline keeps the latest 500 rows (TIMELINE_MAX_ROWS), however many frames went by.
-    const frames = page.getByRole("list", { name: "Frames" });
-    expect(Number(await frames.getAttribute("data-total"))).toBeGreaterThan(500);
-    expect(await frames.locator(".frame").count()).toBe(500);
-
     // No CDN, no network: the page, its two files, POST /chats and the call's WebSocket.
     const wsOrigin = origin.replace(/^http/, "ws");
     expect(requests.filter((u) => !u.startsWith(origin) && !u.startsWith(wsOrigin))).toEqual([]);
@@ -157,5 +152,20 @@ describe.skipIf(!haveChromium)("the playground in Chromium", () => {
     await mkdir(dirname(SCREENSHOT), { recursive: true });
     const png = await page.screenshot({ path: SCREENSHOT });
     expect(png.subarray(1, 4).toString()).toBe("PNG");
+  }, 60_000);
+
+  it("keeps the timeline to its latest 500 rows, however many frames went by", async () => {
+    const frames = page.getByRole("list", { name: "Frames" });
+    const total = async () => Number(await frames.getAttribute("data-total"));
+    while ((await total()) <= 500) {
+      const answers = await agentLines().count();
+      await message().fill("Tell me more");
+      await page.getByRole("button", { name: "Send" }).click();
+      await agentLines()
+        .nth(answers)
+        .locator("xpath=self::*[@data-state='complete']")
+        .waitFor({ timeout: 15_000 });
+    }
+    expect(await frames.locator(".frame").count()).toBe(500); // TIMELINE_MAX_ROWS
   }, 60_000);
 });
