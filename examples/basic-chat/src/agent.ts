@@ -34,14 +34,17 @@ export function basicChat(llm: ChatModel): CallHandler {
   };
 }
 
-/** The demo app: the real model when `OPENAI_API_KEY`/`OPENAI_BASE_URL` is set, else the scripted one. */
+/**
+ * The demo app: the real model when `OPENAI_API_KEY`/`OPENAI_BASE_URL` is set, else the scripted one.
+ * `playground` (default on: this is a demo) serves the browser playground at `/playground`.
+ */
 export function createBasicChatApp(
-  options: { llm?: ChatModel; logger?: Logger } = {},
+  options: { llm?: ChatModel; logger?: Logger; playground?: boolean } = {},
 ): VoiceAgentApp {
   const llm =
     options.llm ?? createChatModel(options.logger === undefined ? {} : { logger: options.logger });
-  return new VoiceAgentApp(
-    basicChat(llm),
-    options.logger === undefined ? {} : { logger: options.logger },
-  );
+  return new VoiceAgentApp(basicChat(llm), {
+    ...(options.logger === undefined ? {} : { logger: options.logger }),
+    playground: options.playground ?? true,
+  });
 }

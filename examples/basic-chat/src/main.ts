@@ -17,6 +17,7 @@ const app = createBasicChatApp({ logger });
 const { url, port } = await app.run();
 process.stdout.write(
   `\nSwitchboard demo agent listening on ${url}\n` +
+    `Open the playground in a browser:  ${url}/playground\n` +
     `Talk to it from another terminal:  npx -y pnpm@10 chat${port === 8000 ? "" : ` ${port}`}\n` +
     `Press Ctrl+C to stop.\n\n`,
 );

@@ -27,4 +27,15 @@ describe("GenerationFence", () => {
     expect(fence.interrupt()).toBeUndefined();
     expect(fence.admit({ generation_id: "g1" })).toBe(true);
   });
+
+  it("fences a generation by id, even one never seen", () => {
+    const fence = new GenerationFence();
+    fence.fence("g0");
+    expect(fence.admit({ generation_id: "g0" })).toBe(false);
+    fence.admit({ generation_id: "g1" });
+    fence.fence("g1");
+    expect(fence.speaking).toBeUndefined();
+    expect(fence.admit({ generation_id: "g1" })).toBe(false);
+    expect(fence.admit({ generation_id: "g2" })).toBe(true);
+  });
 });

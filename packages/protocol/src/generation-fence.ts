@@ -37,6 +37,16 @@ export class GenerationFence {
   }
 
   /**
+   * Fences a generation by id: the server said it was cancelled (e.g. the playground's debug trace),
+   * possibly before any of its frames arrived. Its frames are dropped from now on.
+   * @example fence.fence("9b2c…")
+   */
+  fence(generationId: string): void {
+    this.#fenced.add(generationId);
+    if (this.#speaking === generationId) this.#speaking = undefined;
+  }
+
+  /**
    * The user interrupts: fences the generation being spoken, so its late frames are dropped.
    * Returns the fenced generation's id (undefined when nothing was speaking).
    */

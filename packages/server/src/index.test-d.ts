@@ -1,7 +1,7 @@
 import type { Bridge } from "@switchboard/core";
 import { type Tool } from "@switchboard/core";
 import { describe, expectTypeOf, it } from "vitest";
-import type { VoiceAgentApp } from "./index.js";
+import type { SystemDescription, VoiceAgentApp, VoiceAgentAppOptions } from "./index.js";
 import {
   ConversationHarness,
   createUserBridge,
@@ -44,5 +44,18 @@ describe("@switchboard/server public types", () => {
       Promise<ShutdownReason>
     >();
     expectTypeOf(ConversationHarness.prototype.send).parameter(0).toEqualTypeOf<OutputFrame>();
+  });
+
+  it("describe() is the topology as data, and the playground is an opt-in boolean", () => {
+    expectTypeOf<ReturnType<VoiceAgentSystem["describe"]>>().toEqualTypeOf<SystemDescription>();
+    expectTypeOf<SystemDescription["speakingNodeId"]>().toEqualTypeOf<string | undefined>();
+    type Route = SystemDescription["bridges"][number]["routes"][number];
+    expectTypeOf<Route["controls"][number]["kind"]>().toEqualTypeOf<
+      "interrupt" | "suspend" | "resume"
+    >();
+    expectTypeOf<SystemDescription["bridges"][number]["authorized"]>().toEqualTypeOf<
+      string[] | null
+    >();
+    expectTypeOf<VoiceAgentAppOptions["playground"]>().toEqualTypeOf<boolean | undefined>();
   });
 });

@@ -26,6 +26,7 @@ export {
   type ShutdownReason,
   type VoiceAgentSystemOptions,
   type VoiceAgentSystemState,
+  type SystemDescription,
 } from "./voice-agent-system.js";
 export {
   VoiceAgentApp,

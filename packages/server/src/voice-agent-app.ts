@@ -10,6 +10,12 @@ import {
   type Logger,
 } from "@switchboard/core";
 import { portInUse } from "./env-config.js";
+import {
+  createPlaygroundHandler,
+  DEBUG_QUERY_PARAM,
+  loadPlaygroundAssets,
+  type PlaygroundHandler,
+} from "@switchboard/playground";
 import { WebSocketServer, type WebSocket } from "ws";
 import { callRequestFromQuery, parseCallRequestBody, type CallRequest } from "./call-request.js";
 import {
@@ -47,6 +53,12 @@ export interface VoiceAgentAppOptions {
   logger?: Logger;
   /** Limits of each session's harness (buffered output, input rate and queue). */
   harness?: Omit<ConversationHarnessOptions, "maxFrameBytes" | "logger" | "sessionId">;
+  /**
+   * Serve the browser playground at `GET /playground`, and let its sessions ask for the debug
+   * channel (`/ws?debug=1`: route topology and traces as `log_event` frames). A tool for
+   * development: default off; `pnpm demo` and the examples turn it on.
+   */
+  playground?: boolean;
   /**
    * Most calls this process serves at once. Above it `POST /chats` and WebSocket upgrades get 503
    * with `Retry-After`, and `GET /ready` says `at_capacity`, so a load balancer tries elsewhere.
@@ -134,6 +146,7 @@ export class VoiceAgentApp implements AsyncDisposable {
   /** Wakes a drain when the last session ends. */
   #onIdle: (() => void) | undefined;
   #state: AppState = "idle";
+  #playground: PlaygroundHandler | undefined;
   #closed: Promise<void> | undefined;
 
   constructor(handler: CallHandler, options: VoiceAgentAppOptions = {}) {
@@ -164,6 +177,9 @@ export class VoiceAgentApp implements AsyncDisposable {
       );
     const port = options.port ?? readEnvConfig().port ?? 8000;
     const host = options.host ?? "0.0.0.0";
+    if (this.#options.playground === true) {
+      this.#playground = createPlaygroundHandler(await loadPlaygroundAssets());
+    }
     await new Promise<void>((resolve, reject) => {
       const onError = (error: NodeJS.ErrnoException) =>
         reject(error.code === "EADDRINUSE" ? portInUse(port, error) : error);
@@ -184,6 +200,9 @@ export class VoiceAgentApp implements AsyncDisposable {
       url: `http://${urlHost}:${address.port}`,
     };
     this.log.info({ host: info.host, port: info.port }, "listening");
+    if (this.#playground !== undefined) {
+      this.log.info({ url: `${info.url}/playground` }, "playground enabled");
+    }
     return info;
   }
 
@@ -300,6 +319,8 @@ export class VoiceAgentApp implements AsyncDisposable {
         if (req.method !== "POST")
           throw new SwitchboardError("METHOD_NOT_ALLOWED", "use POST /chats");
         await this.#onChats(req, res);
+      } else if (this.#playground?.(req, res) === true) {
+        return;
       } else {
         throw new SwitchboardError(
           "NOT_FOUND",
@@ -390,11 +411,16 @@ export class VoiceAgentApp implements AsyncDisposable {
       const call = await this.#callFor(url.searchParams);
       if (call === null) throw rejected();
       this.#admit();
+      // The debug channel exists only where the playground is served: never in production by default.
+      const debugChannel =
+        this.#playground !== undefined && url.searchParams.get(DEBUG_QUERY_PARAM) === "1";
       // The slot is taken now, so concurrent upgrades cannot overshoot `maxCalls`; a handshake
       // that never completes gives it back when its socket closes.
       const release = this.#admission.admit();
       socket.once("close", release);
-      this.#wss.handleUpgrade(req, socket, head, (ws) => this.#startSession(ws, call, release));
+      this.#wss.handleUpgrade(req, socket, head, (ws) =>
+        this.#startSession(ws, call, release, debugChannel),
+      );
     } catch (error) {
       const answer = httpErrorOf(error);
       if (answer.internal) this.log.error({ err: toError(error) }, "upgrade failed");
@@ -415,14 +441,19 @@ export class VoiceAgentApp implements AsyncDisposable {
     return accepted?.call ?? null;
   }
 
-  #startSession(ws: WebSocket, call: CallRequest, release: () => void): void {
+  #startSession(
+    ws: WebSocket,
+    call: CallRequest,
+    release: () => void,
+    debugChannel: boolean,
+  ): void {
     const harness = new ConversationHarness(ws, {
       ...this.#options.harness,
       maxFrameBytes: this.#maxFrameBytes,
       logger: this.log,
       sessionId: call.callId,
     });
-    const system = new VoiceAgentSystem(harness);
+    const system = new VoiceAgentSystem(harness, { debugChannel });
     const done = this.#runSession(system, call).finally(() => {
       this.#sessions.delete(system);
       release();

@@ -13,9 +13,11 @@ import {
   TransferCall,
   createLogger,
   toError,
+  type BusDescription,
   type Logger,
   type NodeLike,
 } from "@switchboard/core";
+import { DEBUG_EVENTS, type DebugTopology, type DebugTrace } from "@switchboard/playground";
 import { CloseCode, type Transport } from "@switchboard/protocol";
 import type { ConversationHarness } from "./conversation-harness.js";
 import { HANDOFF_TOOL_PREFIX } from "./handoff-tool-prefix.js";
@@ -40,6 +42,24 @@ export interface VoiceAgentSystemOptions {
   logger?: Logger;
   /** Passed to the session's `Bus`. */
   maxQueueSize?: number;
+  /**
+   * Send the playground's debug channel to the client: the topology (`system.describe()`) when the
+   * system starts and when the speaker changes, and a trace of every route execution, as
+   * `log_event` frames named `debug.topology` and `debug.trace`. Default off; `VoiceAgentApp`
+   * turns it on only for playground sessions that ask.
+   */
+  debugChannel?: boolean;
+}
+
+/**
+ * What {@link VoiceAgentSystem.describe} returns: the bus's bridges with their routes, steps and
+ * control rules (`bus.describe()`), and the node allowed to speak to the user.
+ */
+export interface SystemDescription {
+  /** Every bridge on the call's bus: its name, node id, whom it hears and its routes. */
+  bridges: BusDescription["bridges"];
+  /** The node whose answers reach the user now (changes on handoff); absent before `withSpeakingNode`. */
+  speakingNodeId?: string;
 }
 
 /** What the system may call on a node: every `Node` fits; all methods are optional. */
@@ -85,9 +105,11 @@ export class VoiceAgentSystem<
   #cleaned: Promise<void> | undefined;
   #transferTimer: NodeJS.Timeout | undefined;
   readonly #subscriptions: { unsubscribe(): void }[] = [];
+  readonly #debugChannel: boolean;
 
   constructor(transport: T, options: VoiceAgentSystemOptions = {}) {
     this.transport = transport;
+    this.#debugChannel = options.debugChannel ?? false;
     this.log = options.logger ?? (transport as { log?: Logger }).log ?? createLogger();
     this.bus = new Bus({
       logger: this.log,
@@ -173,10 +195,25 @@ export class VoiceAgentSystem<
     }
     this.#state = "open";
     for (const node of this.#nodes.values()) await node.start?.();
+    if (this.#debugChannel) this.#openDebugChannel();
     await this.bus.start();
     // Closed while the nodes started: the bus is stopped, input has nowhere to go.
     if (this.#state !== "open") return;
     userBridge.connectInput();
+  }
+
+  /**
+   * The running system as data: every bridge with its routes (trigger, steps, control rules,
+   * concurrency) and whom it hears, and the node allowed to speak to the user. The playground
+   * draws it; it is plain JSON-safe data.
+   * @example
+   * const { bridges, speakingNodeId } = system.describe();
+   * for (const bridge of bridges) system.log.info({ bridge: bridge.name, routes: bridge.routes.length }, "bridge");
+   */
+  describe(): SystemDescription {
+    const { bridges } = this.bus.describe();
+    const speakingNodeId = this.speakingNodeId;
+    return speakingNodeId === undefined ? { bridges } : { bridges, speakingNodeId };
   }
 
   /**
@@ -236,6 +273,36 @@ export class VoiceAgentSystem<
   /** Same as `close()` with its defaults, for `await using`. */
   [Symbol.asyncDispose](): Promise<void> {
     return this.close();
+  }
+
+  /**
+   * The playground's debug channel: the topology now and whenever the speaker changes, and every
+   * route's trace, as `log_event` frames. The trace subscription ends with the system.
+   */
+  #openDebugChannel(): void {
+    let described: string | undefined;
+    const sendTopology = () => {
+      const topology: DebugTopology = this.describe();
+      described = topology.speakingNodeId;
+      this.transport.send({ type: "log_event", event: DEBUG_EVENTS.topology, metadata: topology });
+    };
+    sendTopology();
+    const stop = this.bus.trace((trace) => {
+      const metadata: DebugTrace = {
+        bridge: trace.bridge,
+        route_id: trace.routeId,
+        phase: trace.phase,
+        event: trace.event,
+        at: trace.at,
+        ...(trace.generationId === undefined ? {} : { generation_id: trace.generationId }),
+      };
+      this.transport.send({ type: "log_event", event: DEBUG_EVENTS.trace, metadata });
+      // The speaker changes on the user bridge (an Authorize route): redraw once it has.
+      if (trace.bridge === USER_SOURCE && trace.phase === "ended") {
+        if (this.speakingNodeId !== described) sendTopology();
+      }
+    });
+    this.#subscriptions.push({ unsubscribe: stop });
   }
 
   #sendError(content: string): void {
