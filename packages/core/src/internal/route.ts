@@ -146,7 +146,9 @@ export class Route {
     const finishing = [...this.#active, ...this.#tearingDown].map(
       (execution) => execution.finished,
     );
-    this.#cancelRunning();
+    this.#cancelRunning(true);
+    // Executions whose cancel waits for the end of an uninterruptible segment stop now too.
+    for (const execution of this.#tearingDown) execution.cancel(true);
     await Promise.all(finishing);
     await this.#gate;
   }
@@ -166,10 +168,10 @@ export class Route {
     }
   }
 
-  #cancelRunning(): Execution[] {
+  #cancelRunning(force = false): Execution[] {
     const cancelled: Execution[] = [];
     for (const execution of this.#active) {
-      if (execution.cancel()) cancelled.push(execution);
+      if (execution.cancel(force)) cancelled.push(execution);
       this.#tearingDown.add(execution);
     }
     this.#active.clear();

@@ -1,5 +1,6 @@
 import { Subject, Subscription, type Observable, type OperatorFunction } from "rxjs";
 import { CANCELLED, type Execution } from "./execution.js";
+import { chunkInterruptible } from "./chunk-interruptible.js";
 import { isThenable } from "./is-thenable.js";
 
 /**
@@ -249,6 +250,11 @@ export function broadcastStep(
     connect(execution, next) {
       return {
         push(value) {
+          // An interrupt during a run of uninterruptible chunks takes effect at the first chunk
+          // after it, which is then dropped.
+          const interruptible = chunkInterruptible(value);
+          if (interruptible === false) execution.shield("segment");
+          else if (interruptible === true) execution.unshield();
           if (execution.cancelled) return;
           const published = publish(execution, value);
           if (published !== undefined) {
