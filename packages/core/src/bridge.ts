@@ -18,6 +18,8 @@ import {
 } from "./internal/bus-link.js";
 import { compileSelector, type EventSelector, type Where } from "./internal/event-selector.js";
 import type { Execution } from "./internal/execution.js";
+import { BargeIn } from "./internal/barge-in.js";
+import type { BargeInOptions, UninterruptibleMode } from "./barge-in/barge-in-options.js";
 import { runInput, type InputSource } from "./internal/input-routing.js";
 import { attachNode, isBusAwareNode } from "./internal/node-link.js";
 import { Route, type RouteHost, type RouteStats } from "./internal/route.js";
@@ -62,6 +64,23 @@ export interface ConversationOptions {
    * node that handed the call off stops answering. History routes keep running either way.
    */
   filter?: (message: Message) => unknown;
+  /**
+   * The barge-in policy: hold the generation when the user starts speaking and resume it exactly
+   * if that was a backchannel, too short, or silence; cancel only a confirmed interruption.
+   * Default: none (interrupt at once).
+   */
+  bargeIn?: BargeInOptions;
+  /**
+   * False makes a generation uninterruptible as a whole (delivered whole; an interrupt takes
+   * effect after it); a function decides per trigger message. Default true.
+   */
+  interruptible?: boolean | ((message: Message) => boolean);
+  /**
+   * What an interrupt arriving during uninterruptible output does: `"defer"` (default) cuts the
+   * generation right after the segment, `"drop"` ignores it (the user's turn starts once the
+   * generation has ended).
+   */
+  onUninterruptible?: UninterruptibleMode;
 }
 
 /** The routes `bridge.conversation()` wires, for further configuration. */
@@ -72,6 +91,11 @@ export interface ConversationRoutes {
   spoken: RouteBuilder<void, AgentSpeechSent>;
   /** The turn: `runOn` → interrupt on `cancelOn` → stream `node.generate` → broadcast. */
   generation: RouteBuilder<object, object>;
+  /** With a barge-in policy (or `onUninterruptible: "drop"`): the routes that feed it the user's speech. */
+  speech?: {
+    started: RouteBuilder<void, UserStartedSpeaking>;
+    stopped: RouteBuilder<void, UserStoppedSpeaking>;
+  };
 }
 
 type BridgeState = "idle" | "running" | "stopped";
@@ -91,6 +115,8 @@ export class Bridge {
   readonly node: NodeLike | undefined;
   readonly #routes: Route[] = [];
   readonly #inputs: InputSource[] = [];
+  /** Teardowns of what `conversation()` owns (the barge-in policy's timers). */
+  readonly #closers: (() => void)[] = [];
   #authorized: Set<string> | undefined;
   #bus: BusLink | undefined;
   #log: Logger | undefined;
@@ -194,6 +220,10 @@ export class Bridge {
    * generation.concurrency("switch");
    */
   conversation(node: ConversationalNode, options: ConversationOptions = {}): ConversationRoutes {
+    if (options.bargeIn !== undefined || options.onUninterruptible === "drop") {
+      return this.#conversationWithBargeIn(node, options);
+    }
+    const whole = wholeGenerationShield(options.interruptible);
     const transcripts = this.on(UserTranscriptionReceived).map((message) => node.addEvent(message));
     const spoken = this.on(AgentSpeechSent).map((message) => node.addEvent(message));
     const generation = this.on(
@@ -204,9 +234,61 @@ export class Bridge {
       .interruptOn(options.cancelOn ?? UserStartedSpeaking, (message) =>
         node.onInterruptGenerate(message),
       )
-      .stream((message, ctx) => node.generate(message, ctx))
+      .stream((message, ctx) => {
+        if (whole?.(message) === true) (ctx as unknown as Execution).shield("generation");
+        return node.generate(message, ctx);
+      })
       .broadcast();
     return { transcripts, spoken, generation };
+  }
+
+  /** `conversation()` with the barge-in runtime between the user's speech and the generation. */
+  #conversationWithBargeIn(
+    node: ConversationalNode,
+    options: ConversationOptions,
+  ): ConversationRoutes {
+    const whole = wholeGenerationShield(options.interruptible);
+    const bargeIn = new BargeIn(
+      {
+        addEvent: (event) => node.addEvent(event),
+        onInterruptGenerate: (message) => node.onInterruptGenerate(message),
+        announce: (event, generationId) =>
+          void this.#bus?.publish(
+            undefined,
+            new Message({ source: this.nodeId, event, generationId }),
+          ),
+        reportError: (message, error) =>
+          this.#bus?.reportError({ bridge: this.nodeId, route: "barge-in", message, error }),
+      },
+      { bargeIn: options.bargeIn, uninterruptible: options.onUninterruptible ?? "defer" },
+    );
+    this.#closers.push(() => bargeIn.close());
+    // Registered before the generation route: a UserStoppedSpeaking reaches the policy before the
+    // turn it triggers asks to start.
+    const started = this.on(options.cancelOn ?? UserStartedSpeaking).map((message) =>
+      bargeIn.userStarted(message as Message<UserStartedSpeaking>),
+    ) as RouteBuilder<void, UserStartedSpeaking>;
+    const stopped = this.on(UserStoppedSpeaking).map((message) => bargeIn.userStopped(message));
+    const transcripts = this.on(UserTranscriptionReceived).map((message) =>
+      bargeIn.transcript(message),
+    );
+    const spoken = this.on(AgentSpeechSent).map((message) => node.addEvent(message));
+    const generation = this.on(
+      options.runOn ?? UserStoppedSpeaking,
+      options.filter === undefined ? {} : { filter: options.filter },
+    )
+      .stream((message, ctx) => {
+        const execution = ctx as unknown as Execution;
+        const uninterruptible = whole?.(message) === true;
+        if (uninterruptible) execution.shield("generation");
+        const admitted = bargeIn.admit(message, execution, uninterruptible);
+        if (admitted === true) return node.generate(message, ctx);
+        if (admitted === false) return NOTHING;
+        return admitted.then((go) => (go ? node.generate(message, ctx) : NOTHING));
+      })
+      .map((chunk, ctx) => bargeIn.deliver(chunk, ctx as unknown as Execution))
+      .broadcast();
+    return { transcripts, spoken, generation, speech: { started, stopped } };
   }
 
   /**
@@ -316,6 +398,7 @@ export class Bridge {
   async [stopBridge](): Promise<void> {
     if (this.#state === "stopped") return;
     this.#state = "stopped";
+    for (const close of this.#closers.splice(0)) close();
     this.#inputController?.abort();
     await Promise.all(this.#routes.map((route) => route.stop()));
     await this.#inputsDone;
@@ -332,6 +415,17 @@ export class Bridge {
     }
     return total;
   }
+}
+
+const NOTHING: readonly object[] = [];
+
+/** The conversation's `interruptible` option as "is this trigger's generation shielded whole?". */
+function wholeGenerationShield(
+  interruptible: ConversationOptions["interruptible"],
+): ((message: Message) => boolean) | undefined {
+  if (interruptible === undefined || interruptible === true) return undefined;
+  if (interruptible === false) return () => true;
+  return (message) => !interruptible(message);
 }
 
 function toEvent(value: unknown, eventClass: (new (init: never) => object) | undefined): object {

@@ -8,7 +8,8 @@ import { Message } from "./message.js";
 
 const stopped = () => new Message({ source: "user", event: new UserStoppedSpeaking() });
 const started = () => new Message({ source: "user", event: new UserStartedSpeaking() });
-const say = (content: string, interruptible = true) => new AgentResponse({ content, interruptible });
+const say = (content: string, interruptible = true) =>
+  new AgentResponse({ content, interruptible });
 
 async function harness(setup: (agent: Bridge) => void) {
   const bus = new Bus({ logger: new SpyLogger() });
