@@ -49,8 +49,8 @@ interface Utterance {
   timer: ReturnType<typeof setTimeout> | undefined;
   /** The `UserStoppedSpeaking` that ended it: the turn trigger this utterance decides on. */
   stop: Message | undefined;
-  /** Resolves true once confirmed real (after `chain`), false once found false. */
-  readonly decided: Deferred<boolean>;
+  /** The turn trigger waiting for the verdict: true once confirmed real (after `chain`), else false. */
+  parked: Deferred<boolean> | undefined;
   /** The confirmed interruption's work: cancelled generations torn down, transcript recorded, handler run. */
   chain: Promise<void>;
 }
@@ -98,9 +98,13 @@ export class BargeIn {
       if (current.userSpeaking) return; // a repeated start
       if (current.verdict === "pending") {
         // Spoke again inside the confirmation window: the same utterance goes on.
+        // The turn trigger of its first part never starts (as an interrupt fences triggers before it).
         clearTimeout(current.timer);
         current.timer = undefined;
         current.userSpeaking = true;
+        current.stop = undefined;
+        current.parked?.resolve(false);
+        current.parked = undefined;
         return;
       }
     }
@@ -113,7 +117,7 @@ export class BargeIn {
       userSpeaking: true,
       timer: undefined,
       stop: undefined,
-      decided: deferred<boolean>(),
+      parked: undefined,
       chain: Promise.resolve(),
     };
     this.#utterance = utterance;
@@ -195,11 +199,16 @@ export class BargeIn {
       case "real":
         this.#utterance = undefined;
         return utterance.chain.then(() => this.#track(execution, whole));
-      case "pending":
-        return utterance.decided.promise.then((real) => {
-          if (this.#utterance === utterance) this.#utterance = undefined;
+      case "pending": {
+        const parked = deferred<boolean>();
+        utterance.parked = parked;
+        return parked.promise.then((real) => {
+          if (this.#utterance === utterance && utterance.stop === message) {
+            this.#utterance = undefined;
+          }
           return real && !execution.cancelled ? this.#track(execution, whole) : false;
         });
+      }
     }
   }
 
@@ -225,7 +234,7 @@ export class BargeIn {
     this.#utterance = undefined;
     if (utterance !== undefined) {
       clearTimeout(utterance.timer);
-      utterance.decided.resolve(false);
+      utterance.parked?.resolve(false);
     }
     this.#live.clear();
   }
@@ -264,11 +273,8 @@ export class BargeIn {
       this.#host.announce(new AgentResumed(), live.execution.generationId);
       held.resolve();
     }
-    if (!utterance.userSpeaking) {
-      if (this.#utterance === utterance && utterance.stop === undefined)
-        this.#utterance = undefined;
-      utterance.decided.resolve(false);
-    }
+    utterance.parked?.resolve(false);
+    utterance.parked = undefined;
   }
 
   /** A real interruption: cancel (or, in a segment, defer) every generation, as without a policy. */
@@ -285,6 +291,8 @@ export class BargeIn {
       endings.push(live.execution.finished);
     }
     const start = utterance.start;
+    const parked = utterance.parked;
+    utterance.parked = undefined;
     utterance.chain = (async () => {
       await Promise.all(endings);
       if (transcript !== undefined) this.#host.addEvent(transcript);
@@ -294,7 +302,7 @@ export class BargeIn {
     this.#tearingDown = chain;
     void chain.then(() => {
       if (this.#tearingDown === chain) this.#tearingDown = undefined;
-      utterance.decided.resolve(true);
+      parked?.resolve(true);
     });
   }
 }
