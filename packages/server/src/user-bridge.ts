@@ -1,7 +1,9 @@
 import {
   AgentError,
   AgentGenerationComplete,
+  AgentPaused,
   AgentResponse,
+  AgentResumed,
   Authorize,
   Bridge,
   DTMFOutputEvent,
@@ -89,6 +91,13 @@ export class UserBridge extends Bridge {
       if (interrupted !== undefined) metadata["interrupted"] = interrupted;
       send({ type: "log_event", event: "generation_complete", metadata }, m);
     });
+    // A barge-in policy holds or resumes a generation: the client may pause its playback meanwhile.
+    this.on(AgentPaused).map((m) => {
+      send({ type: "log_event", event: "agent_paused" }, m);
+    });
+    this.on(AgentResumed).map((m) => {
+      send({ type: "log_event", event: "agent_resumed" }, m);
+    });
     this.on(Authorize, { source: SYSTEM_SOURCE }).map((m) => this.setSpeaker(m.event.agent));
   }
 
@@ -117,7 +126,7 @@ export class UserBridge extends Bridge {
 /**
  * Creates the `"user"` bridge of a session: harness input in (source `"user"`), the authorized
  * node's `AgentResponse`, tool calls and results, `EndCall`, `TransferCall`, `AgentError`,
- * `LogMetric`, `DTMFOutputEvent` and `AgentGenerationComplete` out as frames.
+ * `LogMetric`, `DTMFOutputEvent`, `AgentGenerationComplete`, `AgentPaused` and `AgentResumed` out as frames.
  * @example
  * const userBridge = createUserBridge(harness, node);
  * bus.registerBridge("user", userBridge);
