@@ -14,20 +14,20 @@ import {
 } from "../events.js";
 import type { Message } from "../message.js";
 import { chunkInterruptible } from "./chunk-interruptible.js";
-import type { Execution } from "./execution.js";
+import type { Generation } from "./generation.js";
 
 /** What the barge-in runtime does to the world: the node's history, the bus, error reports. */
 export interface BargeInHost {
   addEvent(event: object): void;
   onInterruptGenerate(message: Message): unknown;
-  /** Publishes `AgentPaused` / `AgentResumed` for a generation. */
-  announce(event: object, generationId: string): void;
+  /** Publishes `AgentPaused` / `AgentResumed` as an event of `generation` (its id on the message). */
+  announce(event: object, generation: Generation): void;
   reportError(message: Message, error: unknown): void;
 }
 
 /** A generation of the conversation that is running now. */
 interface Live {
-  readonly execution: Execution;
+  readonly generation: Generation;
   /** The whole generation is uninterruptible (the conversation's `interruptible` option). */
   readonly whole: boolean;
   /** Set while held: resolved (with the held chunk going out) on resume, never on cancel. */
@@ -69,7 +69,7 @@ export class BargeIn {
   readonly #uninterruptible: UninterruptibleMode;
   /** No policy, only the `"drop"` mode: every utterance is a real interruption at once. */
   readonly #immediate: boolean;
-  readonly #live = new Map<Execution, Live>();
+  readonly #live = new Map<Generation, Live>();
   #utterance: Utterance | undefined;
   /** The work of the last confirmed interruption, while it runs. */
   #tearingDown: Promise<void> | undefined;
@@ -122,7 +122,7 @@ export class BargeIn {
     };
     this.#utterance = utterance;
     for (const live of this.#live.values()) {
-      if (live.whole || live.execution.shielded) {
+      if (live.whole || live.generation.shielded) {
         if (this.#uninterruptible === "drop") live.exempt = true;
         else if (!live.whole) live.holdAfterSegment = true;
       } else if (!this.#immediate) {
@@ -183,14 +183,14 @@ export class BargeIn {
    * agent — then it waits for the verdict and starts only for a real interruption, after the
    * cancelled generations tore down and the transcript was recorded.
    */
-  admit(message: Message, execution: Execution, whole: boolean): boolean | Promise<boolean> {
+  admit(message: Message, generation: Generation, whole: boolean): boolean | Promise<boolean> {
     const utterance = this.#utterance;
     if (utterance === undefined || utterance.stop !== message) {
       // A trigger during a confirmed interruption's teardown starts after it, as without a policy.
       const tearingDown = this.#tearingDown;
       return tearingDown === undefined
-        ? this.#track(execution, whole)
-        : tearingDown.then(() => this.#track(execution, whole));
+        ? this.#track(generation, whole)
+        : tearingDown.then(() => this.#track(generation, whole));
     }
     switch (utterance.verdict) {
       case "false":
@@ -198,7 +198,7 @@ export class BargeIn {
         return false;
       case "real":
         this.#utterance = undefined;
-        return utterance.chain.then(() => this.#track(execution, whole));
+        return utterance.chain.then(() => this.#track(generation, whole));
       case "pending": {
         const parked = deferred<boolean>();
         utterance.parked = parked;
@@ -206,7 +206,7 @@ export class BargeIn {
           if (this.#utterance === utterance && utterance.stop === message) {
             this.#utterance = undefined;
           }
-          return real && !execution.cancelled ? this.#track(execution, whole) : false;
+          return real && !generation.cancelled ? this.#track(generation, whole) : false;
         });
       }
     }
@@ -216,8 +216,8 @@ export class BargeIn {
    * The chunk a generation is about to send: passes at once, or (held) once the generation
    * resumes. A cancel wakes the route's await and the chunk is dropped.
    */
-  deliver<T>(chunk: T, execution: Execution): T | Promise<T> {
-    const live = this.#live.get(execution);
+  deliver<T>(chunk: T, generation: Generation): T | Promise<T> {
+    const live = this.#live.get(generation);
     if (live === undefined) return chunk;
     if (live.holdAfterSegment && chunkInterruptible(chunk) === true) {
       live.holdAfterSegment = false;
@@ -239,24 +239,24 @@ export class BargeIn {
     this.#live.clear();
   }
 
-  #track(execution: Execution, whole: boolean): boolean {
-    if (this.#closed || execution.cancelled) return false;
+  #track(generation: Generation, whole: boolean): boolean {
+    if (this.#closed || generation.cancelled) return false;
     const live: Live = {
-      execution,
+      generation,
       whole,
       held: undefined,
       holdAfterSegment: false,
       exempt: false,
     };
-    this.#live.set(execution, live);
-    execution.onTeardown(() => this.#live.delete(execution));
+    this.#live.set(generation, live);
+    generation.onTeardown(() => this.#live.delete(generation));
     return true;
   }
 
   #hold(live: Live): void {
     if (live.held !== undefined) return;
     live.held = deferred();
-    this.#host.announce(new AgentPaused(), live.execution.generationId);
+    this.#host.announce(new AgentPaused(), live.generation);
   }
 
   /** A false interruption: every held generation goes on exactly where it was held. */
@@ -270,7 +270,7 @@ export class BargeIn {
       const held = live.held;
       if (held === undefined) continue;
       live.held = undefined;
-      this.#host.announce(new AgentResumed(), live.execution.generationId);
+      this.#host.announce(new AgentResumed(), live.generation);
       held.resolve();
     }
     utterance.parked?.resolve(false);
@@ -287,8 +287,8 @@ export class BargeIn {
     for (const live of this.#live.values()) {
       live.holdAfterSegment = false;
       live.held = undefined; // never resolved: the cancel wakes the held delivery
-      if (!live.exempt && live.execution.cancel()) cancelledAny = true;
-      endings.push(live.execution.finished);
+      if (!live.exempt && live.generation.cancel()) cancelledAny = true;
+      endings.push(live.generation.finished);
     }
     const start = utterance.start;
     const parked = utterance.parked;
