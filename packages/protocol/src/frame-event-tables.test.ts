@@ -121,6 +121,8 @@ describe("outputFrameFor", () => {
       "log.metric": { name: "m", value: 1 },
       "dtmf.output": { button: "1" },
       "agent.generation_complete": { interrupted: true },
+      "agent.paused": {},
+      "agent.resumed": {},
     };
     for (const r of OUTPUT_FRAME_EVENTS) {
       const frame = outputFrameFor(r, samples[r.event] ?? {});
