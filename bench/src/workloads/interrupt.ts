@@ -478,20 +478,29 @@ export const interrupt: Workload = {
       cycles,
     );
     // Barge-in: the same paced stream through conversation(), with and without a policy.
+    // Short turns (5 chunks before the interrupt) keep the whole workload inside its time budget.
+    const bargeInCycles = quick ? { framework: 30, warmup: 5 } : { framework: 300, warmup: 20 };
     const bargeIn = await runBargeIn(
       {
         burst: 1,
         tickMs: 5,
-        interruptAfter: () => 20,
+        interruptAfter: () => 5,
         schedule: (fire) => void setTimeout(fire, jitter() * 5),
       },
-      cycles,
+      bargeInCycles,
     );
     return {
       workload: "interrupt",
       description:
         "on(UserStoppedSpeaking).interruptOn(UserStartedSpeaking, handler).stream(gen).broadcast(), gen yields every 5 ms; a consumer bridge counts stale chunks",
-      params: { ...cycles, tickMs: 5, pacedInterruptAfter: 20, burstSize: 10 },
+      params: {
+        ...cycles,
+        tickMs: 5,
+        pacedInterruptAfter: 20,
+        burstSize: 10,
+        bargeInCycles: bargeInCycles.framework,
+        bargeInInterruptAfter: 5,
+      },
       metrics: [...paced.metrics, ...burst.metrics, ...bargeIn.metrics],
       invariants: [...paced.invariants, ...burst.invariants, ...bargeIn.invariants],
       notes: [
