@@ -466,7 +466,7 @@ describe("Bus#describe", () => {
     const user = new Bridge("user").authorize("agent-node");
     user
       .on("agent.*")
-      .map((m) => m)
+      .map((m) => ({ content: m.id }))
       .broadcast(AgentResponse);
     bus.registerBridge("agent", agent).registerBridge("user", user);
     expect(bus.describe()).toEqual({

@@ -27,6 +27,7 @@ export type { RouteContext } from "./route-context.js";
 export { SwitchboardError, isAbortError, toError, type SwitchboardErrorCode } from "./errors.js";
 export { createLogger, type Logger } from "./logger.js";
 export { delay, type DelayOptions } from "./delay.js";
+export { formatZodIssues } from "./format-zod-issues.js";
 export * from "./operators/index.js";
 export * from "./tools/index.js";
 export * from "./nodes/index.js";

@@ -8,7 +8,6 @@ import {
   type ConversationContext,
   type ReasoningNodeOptions,
   type Tool,
-  type ToolArgs,
   type ToolResult,
 } from "@switchboard/core";
 import type { ChatModel, ChatToolCall } from "./chat-model.js";
@@ -56,17 +55,10 @@ interface NodeSettings {
   messages: ContextToMessagesOptions | undefined;
 }
 
+/** The model's call as an event; `ToolCall` parses the raw arguments, once. */
 function toToolCallEvent(call: ChatToolCall): ToolCall {
   const init = { toolName: call.name, toolCallId: call.id };
   if (call.arguments.trim() === "") return new ToolCall(init);
-  try {
-    const args: unknown = JSON.parse(call.arguments);
-    if (typeof args === "object" && args !== null && !Array.isArray(args)) {
-      return new ToolCall({ ...init, toolArgs: args as ToolArgs });
-    }
-  } catch {
-    // Kept raw below: the registry turns it into a ToolResult error the model can act on.
-  }
   return new ToolCall({ ...init, rawArguments: call.arguments });
 }
 
