@@ -1,7 +1,13 @@
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from "node:http";
 import type { AddressInfo } from "node:net";
 import type { Duplex } from "node:stream";
-import { createLogger, readEnvConfig, SwitchboardError, toError, type Logger } from "@switchboard/core";
+import {
+  createLogger,
+  readEnvConfig,
+  SwitchboardError,
+  toError,
+  type Logger,
+} from "@switchboard/core";
 import { portInUse } from "./env-config.js";
 import { WebSocketServer, type WebSocket } from "ws";
 import { callRequestFromQuery, parseCallRequestBody, type CallRequest } from "./call-request.js";
