@@ -8,6 +8,7 @@ export const workloadNames = [
   "fanout",
   "wire",
   "sessions",
+  "call-mix",
   "soak",
   "chunking",
 ] as const;
@@ -29,6 +30,8 @@ export async function loadWorkload(name: string): Promise<Workload> {
       return (await import("./wire.js")).wire;
     case "sessions":
       return (await import("./sessions.js")).sessions;
+    case "call-mix":
+      return (await import("./call-mix.js")).callMix;
     case "soak":
       return (await import("./soak.js")).soak;
     case "chunking":

@@ -24,7 +24,9 @@ export type SwitchboardErrorCode =
   /** Two copies of @switchboard/core were loaded. */
   | "DUPLICATE_CORE"
   /** An environment variable is invalid (named in the message). */
-  | "CONFIG_ERROR";
+  | "CONFIG_ERROR"
+  /** Server: this instance is at `maxCalls` (HTTP 503 with Retry-After). */
+  | "AT_CAPACITY";
 
 /**
  * Base class of the errors Switchboard throws on purpose; `code` is stable, the message is for people.

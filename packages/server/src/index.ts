@@ -34,7 +34,10 @@ export {
   type PreCallResult,
   type VoiceAgentAppOptions,
   type ListenInfo,
+  type AppRunOptions,
 } from "./voice-agent-app.js";
+export type { Readiness, NotReadyReason } from "./admission.js";
+export type { WorkerCount } from "./worker-pool.js";
 export {
   parseCallRequestBody,
   callRequestFromQuery,

@@ -1,11 +1,10 @@
-import { spawn } from "node:child_process";
 import { mkdtemp, rm, writeFile } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
-import { createInterface } from "node:readline";
 import { fileURLToPath } from "node:url";
 import { HarnessClient } from "@switchboard/testing";
 import { afterEach, describe, expect, it } from "vitest";
+import { spawnTestProcess, type TestProcess } from "./internal/test-process.js";
 
 const repoRoot = fileURLToPath(new URL("../../..", import.meta.url));
 const serverEntry = fileURLToPath(new URL("./index.ts", import.meta.url));
@@ -37,57 +36,83 @@ const app = new VoiceAgentApp(async (system) => {
   await system.start();
   await system.sendInitialMessage("Hello!");
   await system.waitForShutdown();
-});
+}, { drainTimeoutMs: Number(process.env.DRAIN_MS ?? "25000") });
 const { url } = await app.run({ port: 0, host: "127.0.0.1" });
 process.stdout.write(JSON.stringify({ url }) + "\\n");
 `;
 
 let dir: string | undefined;
+const servers: TestProcess[] = [];
 afterEach(async () => {
+  for (const server of servers.splice(0)) server.child.kill("SIGKILL");
   if (dir !== undefined) await rm(dir, { recursive: true, force: true });
 });
 
+/** Starts the script above as a user runs it; its stdout is JSON lines. */
+async function startServer(env: Record<string, string> = {}) {
+  dir = await mkdtemp(join(tmpdir(), "switchboard-sigterm-"));
+  const scriptPath = join(dir, "server.mts");
+  await writeFile(scriptPath, script);
+  const server = spawnTestProcess(
+    process.execPath,
+    ["--import", "tsx", "--conditions=@switchboard/source", scriptPath],
+    { cwd: repoRoot, env: { ...process.env, LOG_LEVEL: "silent", ...env } },
+  );
+  servers.push(server);
+  const url = String((await server.line((line) => "url" in line))["url"]);
+  return { server, wsUrl: `${url.replace("http", "ws")}/ws` };
+}
+
+/** A call whose answer is streaming when this resolves. */
+async function streamingCall(wsUrl: string): Promise<HarnessClient> {
+  const client = await HarnessClient.connect(wsUrl);
+  expect((await client.reply()).text).toBe("Hello!");
+  await client.say("tell me everything");
+  await client.waitFor((f) => f.type === "message" && f.content === "word3 ");
+  return client;
+}
+
 describe("VoiceAgentApp.run()", () => {
-  it("on SIGTERM closes open sessions (1001), cancels the generation and exits 0", async () => {
-    dir = await mkdtemp(join(tmpdir(), "switchboard-sigterm-"));
-    const scriptPath = join(dir, "server.mts");
-    await writeFile(scriptPath, script);
-    const child = spawn(
-      process.execPath,
-      ["--import", "tsx", "--conditions=@switchboard/source", scriptPath],
-      {
-        cwd: repoRoot,
-        env: { ...process.env, LOG_LEVEL: "silent" },
-        stdio: ["ignore", "pipe", "pipe"],
-      },
-    );
-    let stderr = "";
-    child.stderr.on("data", (chunk: Buffer) => (stderr += chunk.toString()));
-    const exited = new Promise<number | null>((resolve) =>
-      child.on("exit", (code) => resolve(code)),
-    );
-    const lines = createInterface({ input: child.stdout });
-    const messages: Record<string, string>[] = [];
-    const nextLine = () =>
-      new Promise<Record<string, string>>((resolve, reject) => {
-        lines.once("line", (line) => {
-          const message = JSON.parse(line) as Record<string, string>;
-          messages.push(message);
-          resolve(message);
-        });
-        void exited.then((code) => reject(new Error(`server exited (${code}) early: ${stderr}`)));
-      });
+  it("on SIGTERM with drainTimeoutMs 0 closes open sessions (1001), cancels the generation and exits 0", async () => {
+    const { server, wsUrl } = await startServer({ DRAIN_MS: "0" });
+    const client = await streamingCall(wsUrl);
 
-    const { url } = await nextLine();
-    const client = await HarnessClient.connect(`${url!.replace("http", "ws")}/ws`);
-    expect((await client.reply()).text).toBe("Hello!");
-    await client.say("tell me everything");
-    await client.waitFor((f) => f.type === "message" && f.content === "word3 ");
-    const generationClosed = nextLine();
-
-    child.kill("SIGTERM");
+    server.child.kill("SIGTERM");
     expect(await client.waitForClose()).toEqual({ code: 1001, reason: "server shutting down" });
-    expect(await generationClosed).toEqual({ generation: "closed" });
-    expect(await exited).toBe(0);
+    expect(await server.line((line) => "generation" in line)).toEqual({ generation: "closed" });
+    expect(await server.exited).toBe(0);
+  }, 30_000);
+
+  it("on SIGTERM drains: the live call goes on, and the process exits 0 once it ends", async () => {
+    const { server, wsUrl } = await startServer();
+    const client = await streamingCall(wsUrl);
+
+    server.child.kill("SIGTERM");
+    // Still answering: the chunks keep coming after the signal.
+    const since = client.frames.length;
+    await client.waitFor((f) => f.type === "message", { since });
+    expect(client.closeInfo).toBeUndefined();
+    await client.close();
+    expect(await server.exited).toBe(0);
+  }, 30_000);
+
+  it("on SIGINT closes at once (1001) and exits 0", async () => {
+    const { server, wsUrl } = await startServer();
+    const client = await streamingCall(wsUrl);
+
+    server.child.kill("SIGINT");
+    expect(await client.waitForClose()).toEqual({ code: 1001, reason: "server shutting down" });
+    expect(await server.exited).toBe(0);
+  }, 30_000);
+
+  it("a second SIGTERM during a drain exits at once", async () => {
+    const { server, wsUrl } = await startServer();
+    const client = await streamingCall(wsUrl);
+
+    server.child.kill("SIGTERM");
+    await client.waitFor((f) => f.type === "message", { since: client.frames.length });
+    server.child.kill("SIGTERM");
+    expect(await server.exited).toBe(1);
+    await client.waitForClose();
   }, 30_000);
 });

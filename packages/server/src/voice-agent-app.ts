@@ -1,3 +1,4 @@
+import cluster from "node:cluster";
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from "node:http";
 import type { AddressInfo } from "node:net";
 import type { Duplex } from "node:stream";
@@ -16,8 +17,10 @@ import {
   ConversationHarness,
   type ConversationHarnessOptions,
 } from "./conversation-harness.js";
+import { Admission, type Readiness } from "./admission.js";
 import { httpErrorOf, readJsonBody, rejectUpgrade, sendJson } from "./internal/http-json.js";
 import { VoiceAgentSystem, type ShutdownReason } from "./voice-agent-system.js";
+import { announceListening, runWorkerPool, type WorkerCount } from "./worker-pool.js";
 
 /** Sets up one call: add nodes and bridges to `system`, start it, greet, wait for the end. */
 export type CallHandler = (system: VoiceAgentSystem, call: CallRequest) => void | Promise<void>;
@@ -44,6 +47,29 @@ export interface VoiceAgentAppOptions {
   logger?: Logger;
   /** Limits of each session's harness (buffered output, input rate and queue). */
   harness?: Omit<ConversationHarnessOptions, "maxFrameBytes" | "logger" | "sessionId">;
+  /**
+   * Most calls this process serves at once. Above it `POST /chats` and WebSocket upgrades get 503
+   * with `Retry-After`, and `GET /ready` says `at_capacity`, so a load balancer tries elsewhere.
+   * Default: no limit.
+   */
+  maxCalls?: number;
+  /**
+   * How long a drain (`drain()`, SIGTERM under `run()`) lets live calls finish before closing the
+   * rest with 1001. Default 25 s: with a 5 s preStop it fits Kubernetes' default 30 s grace period.
+   */
+  drainTimeoutMs?: number;
+}
+
+/** Options of {@link VoiceAgentApp.run}. */
+export interface AppRunOptions {
+  port?: number;
+  host?: string;
+  /**
+   * Worker processes on one port (`node:cluster`): a number, or `"auto"` for one per core. The
+   * primary restarts a crashed worker with backoff and passes SIGTERM/SIGINT on to every worker.
+   * Default 1: this process serves calls itself.
+   */
+  workers?: WorkerCount;
 }
 
 /** Where the app listens. `url` is connectable: an unspecified host (`0.0.0.0`, `::`) shows as `localhost`. */
@@ -104,6 +130,9 @@ export class VoiceAgentApp implements AsyncDisposable {
   readonly #server: Server;
   readonly #wss: WebSocketServer;
   readonly #startedAt = Date.now();
+  readonly #admission: Admission;
+  /** Wakes a drain when the last session ends. */
+  #onIdle: (() => void) | undefined;
   #state: AppState = "idle";
   #closed: Promise<void> | undefined;
 
@@ -112,6 +141,7 @@ export class VoiceAgentApp implements AsyncDisposable {
     this.#options = options;
     this.#maxFrameBytes = options.maxFrameBytes ?? 1024 * 1024;
     this.log = options.logger ?? createLogger();
+    this.#admission = new Admission(options.maxCalls);
     this.#wss = new WebSocketServer({ noServer: true, maxPayload: this.#maxFrameBytes });
     this.#server = createServer((req, res) => void this.#onRequest(req, res));
     this.#server.on("upgrade", (req, socket, head) => void this.#onUpgrade(req, socket, head));
@@ -177,18 +207,22 @@ export class VoiceAgentApp implements AsyncDisposable {
   }
 
   /**
-   * Listens, and on SIGINT or SIGTERM closes every session and exits with code 0
-   * (a second signal exits at once with code 1).
-   * @example await new VoiceAgentApp(handler).run();
+   * Listens and exits 0 when told to stop: on SIGTERM it drains (live calls may finish, up to
+   * `drainTimeoutMs`), on SIGINT it closes every call at once (1001); a second signal exits at
+   * once with code 1. With `workers`, this process becomes the primary of a worker pool on one port.
+   * @example await new VoiceAgentApp(handler).run({ workers: "auto" });
    */
-  async run(options: { port?: number; host?: string } = {}): Promise<ListenInfo> {
-    const info = await this.listen(options);
+  async run(options: AppRunOptions = {}): Promise<ListenInfo> {
+    const { workers = 1, ...where } = options;
+    if (workers !== 1 && cluster.isPrimary) return runWorkerPool({ workers, log: this.log });
+    const info = await this.listen(where);
+    announceListening(info);
     let stopping = false;
-    const onSignal = (signal: NodeJS.Signals) => {
+    const stop = (how: "drain" | "close", why: string) => {
       if (stopping) process.exit(1);
       stopping = true;
-      this.log.info({ signal }, "shutting down");
-      void this.close().then(
+      this.log.info({ signal: why }, how === "drain" ? "draining" : "shutting down");
+      void (how === "drain" ? this.drain() : this.close()).then(
         () => process.exit(0),
         (error: unknown) => {
           this.log.error({ err: toError(error) }, "shutdown failed");
@@ -196,14 +230,46 @@ export class VoiceAgentApp implements AsyncDisposable {
         },
       );
     };
-    process.on("SIGINT", onSignal);
-    process.on("SIGTERM", onSignal);
+    process.on("SIGTERM", () => stop("drain", "SIGTERM"));
+    process.on("SIGINT", () => stop("close", "SIGINT"));
+    // A worker whose primary went away drains too.
+    if (cluster.isWorker) process.once("disconnect", () => stopping || stop("drain", "disconnect"));
     return info;
+  }
+
+  /**
+   * Stops taking calls (`/ready` turns false; new `POST /chats` and upgrades get 503 with
+   * `Retry-After`), lets live calls finish for up to `drainTimeoutMs`, then closes the rest with
+   * 1001 and stops the server, as `close()` does. Idempotent.
+   * @example process.on("SIGTERM", () => void app.drain().then(() => process.exit(0)));
+   */
+  async drain(): Promise<void> {
+    this.#admission.drain();
+    const timeoutMs = this.#options.drainTimeoutMs ?? 25_000;
+    if (this.#sessions.size > 0 && this.#state === "listening") {
+      this.log.info({ calls: this.#sessions.size, drainTimeoutMs: timeoutMs }, "draining calls");
+      let timer: NodeJS.Timeout | undefined;
+      await new Promise<void>((resolve) => {
+        this.#onIdle = resolve;
+        timer = setTimeout(resolve, timeoutMs);
+      });
+      clearTimeout(timer);
+      this.#onIdle = undefined;
+      if (this.#sessions.size > 0)
+        this.log.warn({ calls: this.#sessions.size }, "drain deadline passed: closing the rest");
+    }
+    await this.close();
+  }
+
+  /** What `GET /ready` reports: false while draining or at `maxCalls`. */
+  readiness(): Readiness {
+    return this.#admission.readiness();
   }
 
   async #close(): Promise<void> {
     const wasListening = this.#state === "listening";
     this.#state = "closing";
+    this.#admission.close();
     const sessions = [...this.#sessions.entries()];
     await Promise.all(
       sessions.map(async ([system, done]) => {
@@ -226,14 +292,10 @@ export class VoiceAgentApp implements AsyncDisposable {
   async #onRequest(req: IncomingMessage, res: ServerResponse): Promise<void> {
     try {
       const url = new URL(req.url ?? "/", "http://localhost");
-      if (url.pathname === "/status") {
+      if (url.pathname === "/status" || url.pathname === "/health" || url.pathname === "/ready") {
         if (req.method !== "GET" && req.method !== "HEAD")
-          throw new SwitchboardError("METHOD_NOT_ALLOWED", "use GET /status");
-        sendJson(res, 200, {
-          status: "ok",
-          sessions: this.#sessions.size,
-          uptime_s: Math.round((Date.now() - this.#startedAt) / 1000),
-        });
+          throw new SwitchboardError("METHOD_NOT_ALLOWED", `use GET ${url.pathname}`);
+        this.#sendHealth(url.pathname, res);
       } else if (url.pathname === "/chats") {
         if (req.method !== "POST")
           throw new SwitchboardError("METHOD_NOT_ALLOWED", "use POST /chats");
@@ -247,12 +309,41 @@ export class VoiceAgentApp implements AsyncDisposable {
     } catch (error) {
       const answer = httpErrorOf(error);
       if (answer.internal) this.log.error({ err: toError(error) }, "request failed");
-      sendJson(res, answer.status, { error: answer.message });
+      sendJson(res, answer.status, { error: answer.message }, answer.headers);
     }
   }
 
-  async #onChats(req: IncomingMessage, res: ServerResponse): Promise<void> {
+  /** `/health`: the process serves HTTP; `/ready`: it takes calls; `/status`: both, with counts. */
+  #sendHealth(path: string, res: ServerResponse): void {
+    const readiness = this.#admission.readiness();
+    if (path === "/health") return sendJson(res, 200, { status: "ok" });
+    if (path === "/ready")
+      return sendJson(res, readiness.ready ? 200 : 503, {
+        ready: readiness.ready,
+        ...(readiness.reason === undefined ? {} : { reason: readiness.reason }),
+      });
+    sendJson(res, 200, {
+      status: "ok",
+      ready: readiness.ready,
+      sessions: this.#sessions.size,
+      calls: readiness.calls,
+      capacity: readiness.capacity,
+      draining: readiness.draining,
+      uptime_s: Math.round((Date.now() - this.#startedAt) / 1000),
+    });
+  }
+
+  /** Throws the 503 a new call gets while draining, closing or full. */
+  #admit(): void {
     if (this.#state !== "listening") throw shuttingDown();
+    const refusal = this.#admission.refusal();
+    if (refusal === "at_capacity")
+      throw new SwitchboardError("AT_CAPACITY", "this instance is at capacity; try another");
+    if (refusal !== undefined) throw shuttingDown();
+  }
+
+  async #onChats(req: IncomingMessage, res: ServerResponse): Promise<void> {
+    this.#admit();
     const body = await readJsonBody(req, MAX_BODY_BYTES);
     const parsed = parseCallRequestBody(body);
     if (!parsed.ok) throw new SwitchboardError("INVALID_REQUEST", parsed.error);
@@ -295,15 +386,19 @@ export class VoiceAgentApp implements AsyncDisposable {
       const url = new URL(req.url ?? "/", "http://localhost");
       if (url.pathname !== "/ws")
         throw new SwitchboardError("NOT_FOUND", `no WebSocket route at ${url.pathname}`);
-      if (this.#state !== "listening") throw shuttingDown();
+      this.#admit();
       const call = await this.#callFor(url.searchParams);
       if (call === null) throw rejected();
-      if (this.#state !== "listening") throw shuttingDown();
-      this.#wss.handleUpgrade(req, socket, head, (ws) => this.#startSession(ws, call));
+      this.#admit();
+      // The slot is taken now, so concurrent upgrades cannot overshoot `maxCalls`; a handshake
+      // that never completes gives it back when its socket closes.
+      const release = this.#admission.admit();
+      socket.once("close", release);
+      this.#wss.handleUpgrade(req, socket, head, (ws) => this.#startSession(ws, call, release));
     } catch (error) {
       const answer = httpErrorOf(error);
       if (answer.internal) this.log.error({ err: toError(error) }, "upgrade failed");
-      rejectUpgrade(socket, answer.status, answer.message);
+      rejectUpgrade(socket, answer.status, answer.message, answer.headers);
     }
   }
 
@@ -320,7 +415,7 @@ export class VoiceAgentApp implements AsyncDisposable {
     return accepted?.call ?? null;
   }
 
-  #startSession(ws: WebSocket, call: CallRequest): void {
+  #startSession(ws: WebSocket, call: CallRequest, release: () => void): void {
     const harness = new ConversationHarness(ws, {
       ...this.#options.harness,
       maxFrameBytes: this.#maxFrameBytes,
@@ -328,7 +423,11 @@ export class VoiceAgentApp implements AsyncDisposable {
       sessionId: call.callId,
     });
     const system = new VoiceAgentSystem(harness);
-    const done = this.#runSession(system, call).finally(() => this.#sessions.delete(system));
+    const done = this.#runSession(system, call).finally(() => {
+      this.#sessions.delete(system);
+      release();
+      if (this.#sessions.size === 0) this.#onIdle?.();
+    });
     this.#sessions.set(system, done);
   }
 

@@ -9,6 +9,16 @@ const HTTP_STATUS: Partial<Record<SwitchboardErrorCode, number>> = {
   METHOD_NOT_ALLOWED: 405,
   PAYLOAD_TOO_LARGE: 413,
   SHUTTING_DOWN: 503,
+  AT_CAPACITY: 503,
+};
+
+/**
+ * `Retry-After` (seconds) of a refusal a load balancer should retry elsewhere: a draining
+ * instance will not come back soon, a full one may have room in a moment.
+ */
+const RETRY_AFTER_S: Partial<Record<SwitchboardErrorCode, number>> = {
+  SHUTTING_DOWN: 5,
+  AT_CAPACITY: 1,
 };
 
 const STATUS_TEXT: Record<number, string> = {
@@ -30,12 +40,16 @@ export function httpErrorOf(error: unknown): {
   status: number;
   message: string;
   internal: boolean;
+  headers: Record<string, string>;
 } {
   if (error instanceof SwitchboardError) {
     const status = HTTP_STATUS[error.code];
-    if (status !== undefined) return { status, message: error.message, internal: false };
+    const retryAfter = RETRY_AFTER_S[error.code];
+    const headers: Record<string, string> =
+      retryAfter === undefined ? {} : { "retry-after": String(retryAfter) };
+    if (status !== undefined) return { status, message: error.message, internal: false, headers };
   }
-  return { status: 500, message: "internal error", internal: true };
+  return { status: 500, message: "internal error", internal: true, headers: {} };
 }
 
 /** Serializes a JSON response: the one place the server writes JSON over HTTP. */
@@ -48,9 +62,14 @@ function jsonBody(body: unknown): { text: string; headers: Record<string, string
 }
 
 /** Answers `res` with `body` as JSON. */
-export function sendJson(res: ServerResponse, status: number, body: unknown): void {
+export function sendJson(
+  res: ServerResponse,
+  status: number,
+  body: unknown,
+  extraHeaders: Record<string, string> = {},
+): void {
   const { text, headers } = jsonBody(body);
-  res.writeHead(status, headers);
+  res.writeHead(status, { ...headers, ...extraHeaders });
   res.end(text);
 }
 
@@ -59,10 +78,13 @@ export function rejectUpgrade(
   socket: { destroyed: boolean; end(data: string): unknown },
   status: number,
   message: string,
+  extraHeaders: Record<string, string> = {},
 ): void {
   if (socket.destroyed) return;
   const { text, headers } = jsonBody({ error: message });
-  const head = Object.entries(headers).map(([name, value]) => `${name}: ${value}\r\n`);
+  const head = Object.entries({ ...headers, ...extraHeaders }).map(
+    ([name, value]) => `${name}: ${value}\r\n`,
+  );
   socket.end(
     `HTTP/1.1 ${status} ${STATUS_TEXT[status] ?? "Error"}\r\nconnection: close\r\n${head.join("")}\r\n${text}`,
   );
