@@ -6,7 +6,9 @@ import {
   Message,
   UserStartedSpeaking,
   UserStoppedSpeaking,
+  UserTranscriptionReceived,
   isAbortError,
+  type ConversationalNode,
   type RouteContext,
 } from "@switchboard/core";
 import { deferred, withTimeout, type Deferred } from "../lib/async.js";
@@ -309,6 +311,155 @@ export async function runShape(
   };
 }
 
+/**
+ * `bridge.conversation(node)` or `bridge.conversation(node, { bargeIn })`. Without a policy the
+ * clock starts at `broadcast(UserStartedSpeaking)`; with one, UserStartedSpeaking holds the
+ * generation and the clock starts at the event that confirms the interruption (a real transcript,
+ * broadcast on the next tick, while the generator is parked by the hold).
+ */
+async function conversation(shape: Shape, policy: boolean): Promise<Harness> {
+  const { bus, errors } = benchBus();
+  const stale = new StaleCounter();
+  const turns = new Map<string, Turn>();
+  let current: Turn | undefined;
+  let turnStarted: Deferred<Turn> = deferred();
+  let interruptAt = 0;
+
+  const node: ConversationalNode = {
+    id: "agent",
+    addEvent() {},
+    generate(_message, ctx) {
+      const generationId = ctx?.generationId ?? "none";
+      const turn = new Turn(generationId);
+      turns.set(generationId, turn);
+      current = turn;
+      turnStarted.resolve(turn);
+      return generate(shape, ctx?.signal ?? new AbortController().signal, () =>
+        turns.get(generationId),
+      );
+    },
+    onInterruptGenerate() {
+      const turn = current;
+      if (turn === undefined) return;
+      turn.handlerAt = now();
+      turn.handled.resolve();
+    },
+  };
+  const agent = new Bridge(node);
+  agent.conversation(node, policy ? { bargeIn: { falseInterruptionMs: 5_000 } } : {});
+
+  const user = (event: object) => bus.broadcast(new Message({ source: "user", event }));
+  const interrupt = () => {
+    const turn = current;
+    if (turn === undefined) return;
+    stale.fence(turn.generationId); // held from here: no chunk may reach the consumer
+    if (!policy) {
+      turn.interruptedAt = now();
+      void user(new UserStartedSpeaking());
+      return;
+    }
+    void user(new UserStartedSpeaking());
+    setTimeout(() => {
+      turn.interruptedAt = now();
+      void user(new UserTranscriptionReceived({ content: "no, tell me about something else" }));
+    }, shape.tickMs);
+  };
+
+  const consumer = new Bridge("consumer");
+  consumer.on(AgentResponse, { source: "agent" }).map((message) => {
+    if (stale.check(message.generationId)) return;
+    const turn = message.generationId === undefined ? undefined : turns.get(message.generationId);
+    if (turn === undefined) return;
+    turn.received += 1;
+    if (turn.received === interruptAt) shape.schedule(interrupt);
+  });
+
+  bus.registerBridge("agent", agent).registerBridge("consumer", consumer);
+  await bus.start();
+  return {
+    async cycle() {
+      interruptAt = shape.interruptAfter();
+      const staleBefore = stale.total;
+      turnStarted = deferred();
+      // With a policy this also ends the previous cycle's utterance: its confirmed turn starts.
+      await user(new UserStoppedSpeaking());
+      const turn = await withTimeout(turnStarted.promise, 5_000, "conversation turn start");
+      await withTimeout(
+        Promise.all([turn.handled.promise, turn.finished.promise]),
+        5_000,
+        "conversation interrupt cycle",
+      );
+      turns.delete(turn.generationId);
+      return {
+        toFinally: turn.finallyAt - turn.interruptedAt,
+        toHandler: turn.handlerAt - turn.interruptedAt,
+        stale: stale.total - staleBefore,
+      };
+    },
+    async close() {
+      await sleep(shape.tickMs * 3);
+      const left = leftovers(bus.stats());
+      await bus.cleanup();
+      return { errors: errors(), leftovers: left, stale: stale.total };
+    },
+  };
+}
+
+/**
+ * A true interruption under a barge-in policy, timed from the confirming transcript, against
+ * `conversation()` without a policy timed from UserStartedSpeaking, in the same process.
+ */
+async function runBargeIn(
+  shape: Shape,
+  cycles: { framework: number; warmup: number },
+): Promise<Pick<WorkloadResult, "metrics" | "invariants">> {
+  // Interleaved A/B cycles: on a shared machine the load drifts, and both sides should see the same.
+  const policyHarness = await conversation(shape, true);
+  const plainHarness = await conversation(shape, false);
+  const policyRuns: Cycle[] = [];
+  const plainRuns: Cycle[] = [];
+  for (let i = 0; i < cycles.warmup + cycles.framework; i++) {
+    const a = await policyHarness.cycle();
+    const b = await plainHarness.cycle();
+    if (i < cycles.warmup) continue;
+    policyRuns.push(a);
+    plainRuns.push(b);
+  }
+  const summary = async (harness: Harness, runs: Cycle[]) => ({
+    toFinally: distribution(runs.map((r) => r.toFinally)),
+    toHandler: distribution(runs.map((r) => r.toHandler)),
+    ...(await harness.close()),
+  });
+  const withPolicy = await summary(policyHarness, policyRuns);
+  const without = await summary(plainHarness, plainRuns);
+  const label = "barge-in: confirmed ";
+  const p99 = { op: "<=", value: 0.5 } as const;
+  const metric = (name: string, key: "toFinally" | "toHandler", at: "p50" | "p99" | "max") => ({
+    name: `${label}${name} ${at}`,
+    unit: "ms",
+    value: ms(withPolicy[key][at]),
+    baseline: ms(without[key][at]),
+    better: "lower" as const,
+    ...(at === "p99" ? { target: p99 } : {}),
+  });
+  return {
+    metrics: [
+      metric("interrupt→finally", "toFinally", "p50"),
+      metric("interrupt→finally", "toFinally", "p99"),
+      metric("interrupt→handler", "toHandler", "p50"),
+      metric("interrupt→handler", "toHandler", "p99"),
+    ],
+    invariants: [
+      { name: `${label}stale chunks`, value: withPolicy.stale + without.stale },
+      { name: `${label}route errors`, value: withPolicy.errors + without.errors },
+      {
+        name: `${label}executions left after the run`,
+        value: withPolicy.leftovers + without.leftovers,
+      },
+    ],
+  };
+}
+
 const jitter = () => Math.random();
 
 export const interrupt: Workload = {
@@ -339,16 +490,36 @@ export const interrupt: Workload = {
       },
       cycles,
     );
+    // Barge-in: the same paced stream through conversation(), with and without a policy.
+    // Short turns (5 chunks before the interrupt) keep the whole workload inside its time budget.
+    const bargeInCycles = quick ? { framework: 30, warmup: 5 } : { framework: 300, warmup: 20 };
+    const bargeIn = await runBargeIn(
+      {
+        burst: 1,
+        tickMs: 5,
+        interruptAfter: () => 5,
+        schedule: (fire) => void setTimeout(fire, jitter() * 5),
+      },
+      bargeInCycles,
+    );
     return {
       workload: "interrupt",
       description:
         "on(UserStoppedSpeaking).interruptOn(UserStartedSpeaking, handler).stream(gen).broadcast(), gen yields every 5 ms; a consumer bridge counts stale chunks",
-      params: { ...cycles, tickMs: 5, pacedInterruptAfter: 20, burstSize: 10 },
-      metrics: [...paced.metrics, ...burst.metrics],
-      invariants: [...paced.invariants, ...burst.invariants],
+      params: {
+        ...cycles,
+        tickMs: 5,
+        pacedInterruptAfter: 20,
+        burstSize: 10,
+        bargeInCycles: bargeInCycles.framework,
+        bargeInInterruptAfter: 5,
+      },
+      metrics: [...paced.metrics, ...burst.metrics, ...bargeIn.metrics],
+      invariants: [...paced.invariants, ...burst.invariants, ...bargeIn.invariants],
       notes: [
         "times run from the call of broadcast(UserStartedSpeaking); a chunk is stale if it reaches the consumer after that call",
         `baseline ran ${cycles.baseline} cycles per variant (its spread settles fast); the framework ${cycles.framework}`,
+        "barge-in: conversation(node, { bargeIn }) timed from the confirming transcript (UserStartedSpeaking held the generation one tick before); its baseline column is conversation(node) without a policy, timed from UserStartedSpeaking, in the same run",
       ],
     };
   },

@@ -7,7 +7,10 @@ import {
 } from "./events.js";
 import type { Bus, BridgeDescription } from "./bus.js";
 import { compileSelector, type EventSelector, type Where } from "./internal/event-selector.js";
+import { BargeIn } from "./internal/barge-in.js";
+import type { Generation } from "./internal/generation.js";
 import { runInput, type InputSource } from "./internal/input-routing.js";
+import type { BargeInOptions, UninterruptibleMode } from "./barge-in/barge-in-options.js";
 import { Outbox, setNodeOutbox } from "./internal/outbox.js";
 import {
   EMPTY_ROUTE_CONFIG,
@@ -58,6 +61,23 @@ export interface ConversationOptions {
   filter?: (message: Message) => unknown;
   /** What a new `runOn` does while a turn runs (see `RouteBuilder.concurrency`). Default `"merge"`. */
   concurrency?: ConcurrencyMode;
+  /**
+   * The barge-in policy: hold the generation when the user starts speaking and resume it exactly
+   * if that was a backchannel, too short, or silence; cancel only a confirmed interruption.
+   * Default: none (interrupt at once).
+   */
+  bargeIn?: BargeInOptions;
+  /**
+   * False makes a generation uninterruptible as a whole (delivered whole; an interrupt takes
+   * effect after it); a function decides per trigger message. Default true.
+   */
+  interruptible?: boolean | ((message: Message) => boolean);
+  /**
+   * What an interrupt arriving during uninterruptible output does: `"defer"` (default) cuts the
+   * generation right after the segment, `"drop"` ignores it (the user's turn starts once the
+   * generation has ended).
+   */
+  onUninterruptible?: UninterruptibleMode;
 }
 
 /** The routes `bridge.conversation()` wires, for further configuration. */
@@ -68,6 +88,11 @@ export interface ConversationRoutes {
   spoken: RouteBuilder<void, AgentSpeechSent>;
   /** The turn: `runOn` → interrupt on `cancelOn` → stream `node.generate` → broadcast. */
   generation: RouteBuilder<object, object>;
+  /** With a barge-in policy (or `onUninterruptible: "drop"`): the routes that feed it the user's speech. */
+  speech?: {
+    started: RouteBuilder<void, UserStartedSpeaking>;
+    stopped: RouteBuilder<void, UserStoppedSpeaking>;
+  };
 }
 
 /** Where a bridge is in its life: `stop()`/`close()` moves it to `"closed"` for good. */
@@ -90,6 +115,8 @@ export class Bridge {
   readonly outbox: Outbox;
   readonly #routes: Route[] = [];
   readonly #inputs: InputSource[] = [];
+  /** Teardowns of what `conversation()` owns (the barge-in policy's timers). */
+  readonly #closers: (() => void)[] = [];
   #authorized: Set<string> | undefined;
   #state: BridgeState = "idle";
   #inputController: AbortController | undefined;
@@ -184,6 +211,10 @@ export class Bridge {
    * const { generation } = bridge.conversation(node, { concurrency: "switch" });
    */
   conversation(node: ConversationalNode, options: ConversationOptions = {}): ConversationRoutes {
+    if (options.bargeIn !== undefined || options.onUninterruptible === "drop") {
+      return this.#conversationWithBargeIn(node, options);
+    }
+    const whole = wholeGenerationShield(options.interruptible);
     const transcripts = this.on(UserTranscriptionReceived).map((message) => node.addEvent(message));
     const spoken = this.on(AgentSpeechSent).map((message) => node.addEvent(message));
     const generation = this.on(
@@ -195,9 +226,58 @@ export class Bridge {
       .interruptOn(options.cancelOn ?? UserStartedSpeaking, (message) =>
         node.onInterruptGenerate(message),
       )
-      .stream((message, ctx) => node.generate(message, ctx))
+      .stream((message, ctx) => {
+        if (whole?.(message) === true) (ctx as Generation).shield("generation");
+        return node.generate(message, ctx);
+      })
       .broadcast();
     return { transcripts, spoken, generation };
+  }
+
+  /** `conversation()` with the barge-in runtime between the user's speech and the generation. */
+  #conversationWithBargeIn(
+    node: ConversationalNode,
+    options: ConversationOptions,
+  ): ConversationRoutes {
+    const whole = wholeGenerationShield(options.interruptible);
+    const outbox = this.outbox;
+    const bargeIn = new BargeIn(
+      {
+        addEvent: (event) => node.addEvent(event),
+        onInterruptGenerate: (message) => node.onInterruptGenerate(message),
+        announce: (event, generation) => void outbox.publish(event, generation),
+        reportError: (message, error) => outbox.reportError("barge-in", message, error),
+      },
+      { bargeIn: options.bargeIn, uninterruptible: options.onUninterruptible ?? "defer" },
+    );
+    this.#closers.push(() => bargeIn.close());
+    // Registered before the generation route: a UserStoppedSpeaking reaches the policy before the
+    // turn it triggers asks to start.
+    const started = this.on(options.cancelOn ?? UserStartedSpeaking).map((message) =>
+      bargeIn.userStarted(message as Message<UserStartedSpeaking>),
+    ) as RouteBuilder<void, UserStartedSpeaking>;
+    const stopped = this.on(UserStoppedSpeaking).map((message) => bargeIn.userStopped(message));
+    const transcripts = this.on(UserTranscriptionReceived).map((message) =>
+      bargeIn.transcript(message),
+    );
+    const spoken = this.on(AgentSpeechSent).map((message) => node.addEvent(message));
+    const generation = this.on(
+      options.runOn ?? UserStoppedSpeaking,
+      options.filter === undefined ? {} : { filter: options.filter },
+    )
+      .concurrency(options.concurrency ?? "merge")
+      .stream((message, ctx) => {
+        const current = ctx as Generation;
+        const uninterruptible = whole?.(message) === true;
+        if (uninterruptible) current.shield("generation");
+        const admitted = bargeIn.admit(message, current, uninterruptible);
+        if (admitted === true) return node.generate(message, ctx);
+        if (admitted === false) return NOTHING;
+        return admitted.then((go) => (go ? node.generate(message, ctx) : NOTHING));
+      })
+      .map((chunk, ctx) => bargeIn.deliver(chunk, ctx as Generation))
+      .broadcast();
+    return { transcripts, spoken, generation, speech: { started, stopped } };
   }
 
   /**
@@ -309,9 +389,21 @@ export class Bridge {
   /** Stops input routing, cancels every generation and waits for their teardown. */
   async #close(): Promise<void> {
     this.#state = "closing";
+    for (const close of this.#closers.splice(0)) close();
     this.#inputController?.abort();
     await Promise.all(this.#routes.map((route) => route.stop()));
     await this.#inputsDone;
     this.#state = "closed";
   }
+}
+
+const NOTHING: readonly object[] = [];
+
+/** The conversation's `interruptible` option as "is this trigger's generation shielded whole?". */
+function wholeGenerationShield(
+  interruptible: ConversationOptions["interruptible"],
+): ((message: Message) => boolean) | undefined {
+  if (interruptible === undefined || interruptible === true) return undefined;
+  if (interruptible === false) return () => true;
+  return (message) => !interruptible(message);
 }

@@ -20,6 +20,9 @@ import {
   UserStoppedSpeaking,
   UserTranscriptionReceived,
   UserUnknownInputReceived,
+  UserBackchannel,
+  AgentPaused,
+  AgentResumed,
 } from "./events.js";
 
 describe("events", () => {
@@ -43,6 +46,9 @@ describe("events", () => {
     [LogMetric, "log.metric"],
     [DTMFInputEvent, "dtmf.input"],
     [DTMFOutputEvent, "dtmf.output"],
+    [UserBackchannel, "user.backchannel"],
+    [AgentPaused, "agent.paused"],
+    [AgentResumed, "agent.resumed"],
   ] as const)("registers %o as %s", (cls, alias) => {
     expect(eventAlias(cls)).toBe(alias);
     expect(eventClassFor(alias)).toBe(cls);
@@ -73,6 +79,13 @@ describe("events", () => {
       name: "ttfc_ms",
       value: 312,
     });
+  });
+
+  it("makes an AgentResponse interruptible unless it says otherwise", () => {
+    expect(new AgentResponse({ content: "Hi" }).interruptible).toBe(true);
+    expect(new AgentResponse({ content: "Terms apply.", interruptible: false }).interruptible).toBe(
+      false,
+    );
   });
 
   it("defaults AgentResponse.chunkType to text and leaves interrupted unset", () => {

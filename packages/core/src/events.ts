@@ -30,6 +30,38 @@ export class UserUnknownInputReceived {
   }
 }
 
+/**
+ * A short user utterance that only signals attention ("mm-hmm", "yeah", "right") and did not take
+ * the turn: a barge-in policy recorded it instead of interrupting. Kept in the history after the
+ * agent turn it overlapped, never merged into a user turn. Alias `user.backchannel`.
+ * @example new UserBackchannel({ content: "mm-hmm" })
+ */
+export class UserBackchannel {
+  readonly content: string;
+  constructor(init: { content: string }) {
+    this.content = init.content;
+  }
+}
+
+/**
+ * A barge-in policy paused a generation while it decides whether the user really interrupted;
+ * a client may pause its playback. The message carries the paused `generationId`.
+ * Alias `agent.paused`.
+ * @example new AgentPaused()
+ */
+export class AgentPaused {
+  declare private readonly brand: "AgentPaused";
+}
+
+/**
+ * A paused generation goes on exactly where it was held (the user only backchannelled, or said
+ * nothing). The message carries the resumed `generationId`. Alias `agent.resumed`.
+ * @example new AgentResumed()
+ */
+export class AgentResumed {
+  declare private readonly brand: "AgentResumed";
+}
+
 /** The agent's audio started playing. Alias `agent.started_speaking`. */
 export class AgentStartedSpeaking {
   declare private readonly brand: "AgentStartedSpeaking";
@@ -59,10 +91,22 @@ export class AgentResponse {
   readonly chunkType: string;
   /** True on a history entry whose turn was cut off by the user. */
   readonly interrupted: boolean | undefined;
-  constructor(init: { content: string; chunkType?: string; interrupted?: boolean }) {
+  /**
+   * False for a chunk the user cannot cut off (a disclaimer, a confirmation): it is delivered
+   * whole, and an interrupt arriving meanwhile takes effect right after the segment of such chunks
+   * (or is dropped, by the conversation's policy). Default true.
+   */
+  readonly interruptible: boolean;
+  constructor(init: {
+    content: string;
+    chunkType?: string;
+    interrupted?: boolean;
+    interruptible?: boolean;
+  }) {
     this.content = init.content;
     this.chunkType = init.chunkType ?? "text";
     this.interrupted = init.interrupted;
+    this.interruptible = init.interruptible ?? true;
   }
 }
 
@@ -252,7 +296,10 @@ registerEvent("user.started_speaking", UserStartedSpeaking);
 registerEvent("user.stopped_speaking", UserStoppedSpeaking);
 registerEvent("user.transcription", UserTranscriptionReceived);
 registerEvent("user.unknown_input", UserUnknownInputReceived);
+registerEvent("user.backchannel", UserBackchannel);
 registerEvent("agent.started_speaking", AgentStartedSpeaking);
+registerEvent("agent.paused", AgentPaused);
+registerEvent("agent.resumed", AgentResumed);
 registerEvent("agent.stopped_speaking", AgentStoppedSpeaking);
 registerEvent("agent.speech_sent", AgentSpeechSent);
 registerEvent("agent.response", AgentResponse);

@@ -55,3 +55,13 @@ export {
 export * from "./operators/index.js";
 export * from "./tools/index.js";
 export * from "./nodes/index.js";
+export {
+  BACKCHANNELS,
+  DEFAULT_BACKCHANNELS,
+  type BackchannelLanguage,
+} from "./barge-in/backchannels.js";
+export {
+  BARGE_IN_DEFAULTS,
+  type BargeInOptions,
+  type UninterruptibleMode,
+} from "./barge-in/barge-in-options.js";

@@ -55,6 +55,17 @@ describe("INPUT_FRAME_EVENTS", () => {
 });
 
 describe("outputFrameFor", () => {
+  it("sends a barge-in hold and resume as log_event agent_paused / agent_resumed", () => {
+    expect(outputFrameFor(row("agent.paused"), {})).toEqual({
+      type: "log_event",
+      event: "agent_paused",
+    });
+    expect(outputFrameFor(row("agent.resumed"), {})).toEqual({
+      type: "log_event",
+      event: "agent_resumed",
+    });
+  });
+
   it("copies fields and leaves out undefined ones and defaults", () => {
     expect(outputFrameFor(row("agent.response"), { content: "Hi", chunkType: "text" })).toEqual({
       type: "message",
@@ -110,6 +121,8 @@ describe("outputFrameFor", () => {
       "log.metric": { name: "m", value: 1 },
       "dtmf.output": { button: "1" },
       "agent.generation_complete": { interrupted: true },
+      "agent.paused": {},
+      "agent.resumed": {},
     };
     for (const r of OUTPUT_FRAME_EVENTS) {
       const frame = outputFrameFor(r, samples[r.event] ?? {});

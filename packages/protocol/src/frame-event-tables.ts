@@ -1,6 +1,8 @@
 import type { InputFrame, InputFrameType } from "./input-frames.js";
 import {
   GENERATION_COMPLETE_EVENT,
+  AGENT_PAUSED_EVENT,
+  AGENT_RESUMED_EVENT,
   type OutputFrame,
   type OutputFrameType,
 } from "./output-frames.js";
@@ -124,6 +126,19 @@ export const OUTPUT_FRAME_EVENTS = [
       chunk_count: "chunkCount",
       interrupted: "interrupted",
     },
+  },
+  // A barge-in policy holds a generation, then resumes it (a client may pause its playback).
+  {
+    event: "agent.paused",
+    frame: "log_event",
+    fields: {},
+    constants: { event: AGENT_PAUSED_EVENT },
+  },
+  {
+    event: "agent.resumed",
+    frame: "log_event",
+    fields: {},
+    constants: { event: AGENT_RESUMED_EVENT },
   },
 ] as const satisfies readonly OutputFrameRow[];
 

@@ -22,6 +22,26 @@ describe("GenerationFence", () => {
     expect(fence.isFenced({})).toBe(false);
   });
 
+  it("lifts the fence when a barge-in policy resumes the generation", () => {
+    const fence = new GenerationFence();
+    fence.admit({ type: "message", generation_id: "g1" });
+    fence.interrupt();
+    expect(fence.admit({ type: "log_event", event: "agent_paused", generation_id: "g1" })).toBe(
+      false,
+    );
+    expect(fence.admit({ type: "log_event", event: "agent_resumed", generation_id: "g1" })).toBe(
+      true,
+    );
+    expect(fence.admit({ type: "message", generation_id: "g1" })).toBe(true);
+    expect(fence.speaking).toBe("g1");
+    // Another generation's resume does not lift a fence it does not own.
+    fence.interrupt();
+    expect(fence.admit({ type: "log_event", event: "agent_resumed", generation_id: "g2" })).toBe(
+      true,
+    );
+    expect(fence.isFenced({ generation_id: "g1" })).toBe(true);
+  });
+
   it("fences nothing when nothing is speaking", () => {
     const fence = new GenerationFence();
     expect(fence.interrupt()).toBeUndefined();

@@ -1,6 +1,9 @@
+import { AGENT_RESUMED_EVENT } from "./output-frames.js";
+
 /**
  * Client-side fencing of interrupted generations: once the user talks over the agent, frames of
- * the generation it was speaking that are still on the wire are dropped. Browser-safe.
+ * the generation it was speaking that are still on the wire are dropped — unless the server says
+ * `log_event agent_resumed` for it (a barge-in policy kept it going). Browser-safe.
  * @example
  * const fence = new GenerationFence();
  * socket.onmessage = (e) => {
@@ -23,10 +26,15 @@ export class GenerationFence {
    * Records a received frame. False when it belongs to a fenced generation (drop it); a frame
    * without `generation_id` is always admitted.
    */
-  admit(frame: { generation_id?: string | undefined }): boolean {
+  admit(frame: { type?: string; event?: string; generation_id?: string | undefined }): boolean {
     const id = frame.generation_id;
     if (id === undefined) return true;
-    if (this.#fenced.has(id)) return false;
+    if (this.#fenced.has(id)) {
+      // A barge-in policy held the generation and found the user did not really interrupt: it
+      // goes on where it was, so its frames count again.
+      if (frame.type !== "log_event" || frame.event !== AGENT_RESUMED_EVENT) return false;
+      this.#fenced.delete(id);
+    }
     this.#speaking = id;
     return true;
   }

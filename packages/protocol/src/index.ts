@@ -12,6 +12,8 @@ export {
   isGenerationComplete,
   OUTPUT_FRAME_TYPES,
   GENERATION_COMPLETE_EVENT,
+  AGENT_PAUSED_EVENT,
+  AGENT_RESUMED_EVENT,
   type OutputFrame,
   type OutputFrameType,
   type OutputFrameOf,

@@ -110,6 +110,10 @@ export const OUTPUT_FRAME_TYPES = Object.keys(outputFrameSchemas) as readonly Ou
 
 /** The `log_event` that ends a generation's turn. */
 export const GENERATION_COMPLETE_EVENT = "generation_complete";
+/** The `log_event` of a generation a barge-in policy holds while it decides. */
+export const AGENT_PAUSED_EVENT = "agent_paused";
+/** The `log_event` of a held generation that goes on where it was. */
+export const AGENT_RESUMED_EVENT = "agent_resumed";
 
 /**
  * Parses and validates one output text frame (for clients).

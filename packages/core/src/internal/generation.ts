@@ -7,6 +7,9 @@ export const CANCELLED: unique symbol = Symbol("cancelled");
 
 type GenerationState = "running" | "cancelled" | "finished";
 
+/** What may not be cut off: nothing, the current run of uninterruptible chunks, or the whole run. */
+type Shield = "none" | "segment" | "generation";
+
 /**
  * One run of a route for one trigger message. It is the `ctx` handed to steps, owns the
  * generation's AbortController (created only if a step reads `signal`) and the teardown
@@ -24,6 +27,9 @@ export class Generation<E extends object = object> implements RouteContext<E> {
   #finished: Promise<void> | undefined;
   #resolveFinished: (() => void) | undefined;
   #done = false;
+  #shield: Shield = "none";
+  /** A cancel arrived while shielded: it takes effect when the shield drops. */
+  #cancelDeferred = false;
 
   constructor(message: Message<E>) {
     this.message = message;
@@ -65,8 +71,45 @@ export class Generation<E extends object = object> implements RouteContext<E> {
     (this.#teardowns ??= []).push(fn);
   }
 
-  /** Cancels a running generation: aborts its signal and wakes whatever it is awaiting. */
-  cancel(): boolean {
+  /** True while an uninterruptible segment (or generation) is being delivered. */
+  get shielded(): boolean {
+    return this.#shield !== "none";
+  }
+
+  /**
+   * Starts an uninterruptible stretch: a cancel arriving meanwhile is deferred to its end.
+   * `"generation"` shields the whole run: a deferred cancel then never applies (the run ends whole).
+   */
+  shield(scope: "segment" | "generation"): void {
+    if (this.#shield !== "generation") this.#shield = scope;
+  }
+
+  /** The uninterruptible segment ended: a cancel that arrived during it takes effect now. */
+  unshield(): void {
+    if (this.#shield !== "segment") return;
+    this.#shield = "none";
+    if (this.#cancelDeferred) {
+      this.#cancelDeferred = false;
+      this.#abort();
+    }
+  }
+
+  /**
+   * Cancels a running generation: aborts its signal and wakes whatever it is awaiting. While an
+   * uninterruptible segment is delivered the cancel is deferred to its end (still `true`: the
+   * generation will end cancelled); `force` (stopping the bus) cancels at once.
+   */
+  cancel(force = false): boolean {
+    if (this.#state !== "running") return false;
+    if (this.#shield !== "none" && !force) {
+      if (this.#cancelDeferred) return false;
+      this.#cancelDeferred = true;
+      return true;
+    }
+    return this.#abort();
+  }
+
+  #abort(): boolean {
     if (this.#state !== "running") return false;
     this.#state = "cancelled";
     this.#controller?.abort(interruptedReason());

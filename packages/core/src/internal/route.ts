@@ -207,7 +207,9 @@ export class Route {
     const finishing = [...this.#active, ...this.#tearingDown].map(
       (generation) => generation.finished,
     );
-    this.#cancelRunning();
+    this.#cancelRunning(true);
+    // Generations whose cancel waits for the end of an uninterruptible segment stop now too.
+    for (const generation of this.#tearingDown) generation.cancel(true);
     await Promise.all(finishing);
     await this.#gate;
   }
@@ -226,10 +228,10 @@ export class Route {
     }
   }
 
-  #cancelRunning(): Generation[] {
+  #cancelRunning(force = false): Generation[] {
     const cancelled: Generation[] = [];
     for (const generation of this.#active) {
-      if (generation.cancel()) {
+      if (generation.cancel(force)) {
         cancelled.push(generation);
         if (this.#outbox.tracing) {
           this.#outbox.trace(this.id, "cancelled", generation.message, generation);

@@ -3,6 +3,7 @@ import { SwitchboardError } from "../errors.js";
 import { AgentResponse } from "../events.js";
 import { Message } from "../message.js";
 import { CANCELLED, type Generation } from "./generation.js";
+import { chunkInterruptible } from "./chunk-interruptible.js";
 import { isThenable } from "./is-thenable.js";
 import type { Outbox } from "./outbox.js";
 
@@ -272,6 +273,11 @@ export function broadcastStep(
     connect(generation, next) {
       return {
         push(value) {
+          // An interrupt during a run of uninterruptible chunks takes effect at the first chunk
+          // after it, which is then dropped.
+          const interruptible = chunkInterruptible(value);
+          if (interruptible === false) generation.shield("segment");
+          else if (interruptible === true) generation.unshield();
           if (generation.cancelled) return;
           const published = outbox.publish(toEvent(value, eventClass), generation);
           if (published !== undefined) {

@@ -4,6 +4,7 @@ import {
   AgentSpeechSent,
   ToolCall,
   ToolResult,
+  UserBackchannel,
   UserTranscriptionReceived,
 } from "../events.js";
 import { Message } from "../message.js";
@@ -65,15 +66,13 @@ export abstract class ReasoningNode extends Node {
     const last = history.at(-1);
     if (event instanceof AgentSpeechSent) {
       this.#trimToSpoken(event.content);
-    } else if (
-      event instanceof AgentResponse &&
-      last instanceof AgentResponse &&
-      last.chunkType === event.chunkType
-    ) {
-      history[history.length - 1] = new AgentResponse({
-        content: last.content + event.content,
-        chunkType: last.chunkType,
-        ...(last.interrupted === true || event.interrupted === true ? { interrupted: true } : {}),
+    } else if (event instanceof AgentResponse && this.#continuesTurn(event) !== -1) {
+      const at = this.#continuesTurn(event);
+      const turn = history[at] as AgentResponse;
+      history[at] = new AgentResponse({
+        content: turn.content + event.content,
+        chunkType: turn.chunkType,
+        ...(turn.interrupted === true || event.interrupted === true ? { interrupted: true } : {}),
       });
     } else if (
       event instanceof UserTranscriptionReceived &&
@@ -87,6 +86,19 @@ export abstract class ReasoningNode extends Node {
     } else {
       history.push(event);
     }
+  }
+
+  /**
+   * Where `response` merges: the last entry when it is an agent response of the same chunk type,
+   * looking past backchannels the user made meanwhile (a backchannel never splits a turn; it
+   * stays after it). -1 when `response` starts a new entry.
+   */
+  #continuesTurn(response: AgentResponse): number {
+    const history = this.conversationEvents;
+    let at = history.length - 1;
+    while (at >= 0 && history[at] instanceof UserBackchannel) at--;
+    const turn = history[at];
+    return turn instanceof AgentResponse && turn.chunkType === response.chunkType ? at : -1;
   }
 
   /** Empties the history and returns what it held. */

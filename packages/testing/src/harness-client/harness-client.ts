@@ -165,6 +165,18 @@ export class HarnessClient {
   }
 
   /**
+   * The user backchannels over the agent ("mm-hmm"): `user_state speaking`, the transcription,
+   * `user_state idle`, without ending the turn being collected — with a barge-in policy the agent
+   * goes on (`agent_paused`, then `agent_resumed`), and the next `reply()` still collects it.
+   * @example await client.backchannel("mm-hmm");
+   */
+  async backchannel(text: string): Promise<void> {
+    void this.send({ type: "user_state", value: "speaking" }).catch(() => undefined);
+    void this.send({ type: "message", content: text }).catch(() => undefined);
+    await this.send({ type: "user_state", value: "idle" });
+  }
+
+  /**
    * The user starts talking over the agent (`user_state speaking`). The next `reply()` skips the
    * interrupted turn: it starts at the next `say()`, and frames of the interrupted generation
    * that were already on the wire (same `generation_id`) are left out of it.
