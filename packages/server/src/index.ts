@@ -31,8 +31,17 @@ export {
 export {
   parseCallRequestBody,
   callRequestFromQuery,
+  checkMetadata,
   type CallRequest,
+  type MetadataLimits,
   type ParsedCallRequest,
 } from "./call-request.js";
+export {
+  signCallToken,
+  verifyCallToken,
+  type SignCallTokenOptions,
+  type VerifyCallTokenOptions,
+  type VerifiedCallToken,
+} from "./call-token.js";
 export { HANDOFF_TOOL_PREFIX } from "./handoff-tool-prefix.js";
 export { endCall, transferCall, sendDtmf, handoffTool, CallAction } from "./system-tools/index.js";

@@ -57,7 +57,12 @@ describe("VoiceAgentApp", () => {
       const { url, calls } = await recordingApp();
       const { status, json } = await post(`${url}/chats`, JSON.stringify(lineBody));
       expect(status).toBe(200);
-      expect(json).toEqual({ websocket_url: `${url.replace("http", "ws")}/ws?call_id=call-123` });
+      expect(Object.keys(json)).toEqual(["websocket_url"]);
+      expect(json["websocket_url"]).toMatch(
+        new RegExp(
+          `^${url.replace("http", "ws")}/ws\\?call_id=call-123&token=v1\\.[\\w-]+\\.[\\w-]{43}$`,
+        ),
+      );
 
       const client = await HarnessClient.connect(json["websocket_url"] as string);
       expect((await client.reply()).text).toBe("Hi from Line (call call-123)");

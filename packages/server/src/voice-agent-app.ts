@@ -1,9 +1,16 @@
+import { randomBytes } from "node:crypto";
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from "node:http";
 import type { AddressInfo } from "node:net";
 import type { Duplex } from "node:stream";
 import { createLogger, toError, type Logger } from "@switchboard/core";
 import { WebSocketServer, type WebSocket } from "ws";
-import { callRequestFromQuery, parseCallRequestBody, type CallRequest } from "./call-request.js";
+import {
+  callRequestFromQuery,
+  checkMetadata,
+  parseCallRequestBody,
+  type CallRequest,
+} from "./call-request.js";
+import { signCallToken, verifyCallToken } from "./call-token.js";
 import {
   CloseCode,
   ConversationHarness,
@@ -36,6 +43,25 @@ export interface VoiceAgentAppOptions {
   logger?: Logger;
   /** Limits of each session's harness (buffered output, input rate and queue). */
   harness?: Omit<ConversationHarnessOptions, "maxFrameBytes" | "logger" | "sessionId">;
+  /**
+   * The key that signs call tokens (HMAC-SHA256). Default: `SWITCHBOARD_SECRET`. With a secret, a
+   * WebSocket must carry a valid token from `POST /chats` (401 otherwise), and every instance that
+   * shares the secret accepts it. Without one, each app signs with a random key of its own and `/ws`
+   * also takes a call from its query string (development).
+   */
+  secret?: string;
+  /** How long a `websocket_url` from `POST /chats` stays valid. Default 5 minutes. */
+  callTokenTtlMs?: number;
+  /** Largest `POST /chats` body; a larger one gets 413. Default 64 KiB. */
+  maxBodyBytes?: number;
+  /** Largest call `metadata` as JSON (the pre-call handler's included); more gets 400. Default 16 KiB. */
+  maxMetadataBytes?: number;
+  /** Deepest nesting of call `metadata`; deeper gets 400. Default 8. */
+  maxMetadataDepth?: number;
+  /** How long a client may take to send a request's headers (Node's `headersTimeout`). Default 10 s. */
+  headersTimeoutMs?: number;
+  /** How long a client may take to send a whole request, body included (Node's `requestTimeout`). Default 30 s. */
+  requestTimeoutMs?: number;
 }
 
 /** Where the app listens. `url` is connectable: an unspecified host (`0.0.0.0`, `::`) shows as `localhost`. */
@@ -45,17 +71,12 @@ export interface ListenInfo {
   url: string;
 }
 
-interface PendingCall {
-  call: CallRequest;
-  expiresAt: number;
-}
-
 type AppState = "idle" | "listening" | "closing" | "closed";
 
-/** A call accepted by `POST /chats` is kept this long for its WebSocket to connect. */
-const PENDING_CALL_TTL_MS = 5 * 60_000;
-const MAX_PENDING_CALLS = 10_000;
-const MAX_BODY_BYTES = 1024 * 1024;
+/** A `websocket_url` must fit in a request line: Node refuses headers over 16 KiB. */
+const MAX_WEBSOCKET_URL_BYTES = 12 * 1024;
+/** After a 413, the rest of an oversized body is read (and dropped) this long so the client can read the answer. */
+const LINGER_MS = 2000;
 
 const CLOSE_BY_REASON: Record<ShutdownReason, [number, string]> = {
   client_closed: [CloseCode.normal, "client closed"],
@@ -96,7 +117,12 @@ export class VoiceAgentApp {
   readonly #handler: CallHandler;
   readonly #options: VoiceAgentAppOptions;
   readonly #maxFrameBytes: number;
-  readonly #pending = new Map<string, PendingCall>();
+  readonly #secret: string;
+  /** Whether the secret was configured (then every WebSocket needs a token). */
+  readonly #requireToken: boolean;
+  readonly #callTokenTtlMs: number;
+  readonly #maxBodyBytes: number;
+  readonly #metadataLimits: { maxDepth: number; maxBytes: number };
   readonly #sessions = new Map<VoiceAgentSystem, Promise<void>>();
   readonly #server: Server;
   readonly #wss: WebSocketServer;
@@ -109,8 +135,25 @@ export class VoiceAgentApp {
     this.#options = options;
     this.#maxFrameBytes = options.maxFrameBytes ?? 1024 * 1024;
     this.log = options.logger ?? createLogger();
+    const secret = options.secret ?? process.env["SWITCHBOARD_SECRET"] ?? "";
+    if (secret !== "" && Buffer.byteLength(secret) < 16)
+      throw new Error("VoiceAgentApp: the secret (SWITCHBOARD_SECRET) must be at least 16 bytes");
+    this.#requireToken = secret !== "";
+    this.#secret = this.#requireToken ? secret : randomBytes(32).toString("base64url");
+    this.#callTokenTtlMs = options.callTokenTtlMs ?? 5 * 60_000;
+    this.#maxBodyBytes = options.maxBodyBytes ?? 64 * 1024;
+    this.#metadataLimits = {
+      maxDepth: options.maxMetadataDepth ?? 8,
+      maxBytes: options.maxMetadataBytes ?? 16 * 1024,
+    };
     this.#wss = new WebSocketServer({ noServer: true, maxPayload: this.#maxFrameBytes });
-    this.#server = createServer((req, res) => void this.#onRequest(req, res));
+    this.#server = createServer(
+      {
+        headersTimeout: options.headersTimeoutMs ?? 10_000,
+        requestTimeout: options.requestTimeoutMs ?? 30_000,
+      },
+      (req, res) => void this.#onRequest(req, res),
+    );
     this.#server.on("upgrade", (req, socket, head) => void this.#onUpgrade(req, socket, head));
   }
 
@@ -136,6 +179,12 @@ export class VoiceAgentApp {
       });
     });
     this.#state = "listening";
+    if (!this.#requireToken && process.env["NODE_ENV"] === "production") {
+      this.log.warn(
+        { nodeEnv: "production" },
+        "SWITCHBOARD_SECRET is not set: any client can open /ws without a call token; set it in production",
+      );
+    }
     const address = this.#server.address() as AddressInfo;
     const shown =
       address.address === "0.0.0.0" || address.address === "::" ? "localhost" : address.address;
@@ -194,7 +243,6 @@ export class VoiceAgentApp {
         await done;
       }),
     );
-    this.#pending.clear();
     this.#wss.close();
     if (wasListening) {
       const stopped = new Promise<void>((resolve) => this.#server.close(() => resolve()));
@@ -207,7 +255,7 @@ export class VoiceAgentApp {
 
   async #onRequest(req: IncomingMessage, res: ServerResponse): Promise<void> {
     try {
-      const url = new URL(req.url ?? "/", "http://localhost");
+      const url = parseRequestUrl(req);
       if (url.pathname === "/status") {
         if (req.method !== "GET" && req.method !== "HEAD")
           throw new HttpError(405, "use GET /status");
@@ -224,7 +272,9 @@ export class VoiceAgentApp {
       }
     } catch (error) {
       if (error instanceof HttpError) {
-        sendJson(res, error.status, { error: error.message });
+        this.log.debug({ status: error.status, problem: error.message }, "request refused");
+        if (error.status === 413) refuseOversized(req, res, error.message);
+        else sendJson(res, error.status, { error: error.message });
       } else {
         this.log.error({ err: toError(error) }, "request failed");
         sendJson(res, 500, { error: "internal error" });
@@ -234,23 +284,37 @@ export class VoiceAgentApp {
 
   async #onChats(req: IncomingMessage, res: ServerResponse): Promise<void> {
     if (this.#state !== "listening") throw new HttpError(503, "server is shutting down");
-    const text = await readBody(req, MAX_BODY_BYTES);
+    const text = await readBody(req, this.#maxBodyBytes);
     let body: unknown = {};
     if (text.trim() !== "") {
       try {
         body = JSON.parse(text);
       } catch (error) {
-        throw new HttpError(400, `request body is not valid JSON: ${(error as Error).message}`);
+        const problem = error instanceof SyntaxError ? error.message : "too deeply nested";
+        throw new HttpError(400, `request body is not valid JSON: ${problem}`);
       }
     }
     const parsed = parseCallRequestBody(body);
     if (!parsed.ok) throw new HttpError(400, parsed.error);
+    this.#checkMetadata(parsed.call);
     const accepted = await this.#preCall(parsed.call);
     if (accepted === null) throw new HttpError(403, "call rejected by the pre-call handler");
-    this.#remember(accepted.call);
+    this.#checkMetadata(accepted.call);
+    // The call travels in the signed token: nothing is kept here, so no call can be replaced or
+    // taken over by another POST, and any instance with the same secret accepts the WebSocket.
+    const token = signCallToken(accepted.call, {
+      secret: this.#secret,
+      ttlMs: this.#callTokenTtlMs,
+    });
     const proto = req.headers["x-forwarded-proto"] === "https" ? "wss" : "ws";
     const host = req.headers.host ?? `localhost:${(this.#server.address() as AddressInfo).port}`;
-    const websocketUrl = `${proto}://${host}/ws?call_id=${encodeURIComponent(accepted.call.callId)}`;
+    const websocketUrl = `${proto}://${host}/ws?call_id=${encodeURIComponent(accepted.call.callId)}&token=${token}`;
+    if (Buffer.byteLength(websocketUrl) > MAX_WEBSOCKET_URL_BYTES) {
+      throw new HttpError(
+        413,
+        `call request too large for its call token (over ${MAX_WEBSOCKET_URL_BYTES} bytes once signed); shorten agent.system_prompt or metadata`,
+      );
+    }
     sendJson(res, 200, {
       websocket_url: websocketUrl,
       ...(accepted.config === undefined ? {} : { config: accepted.config }),
@@ -269,19 +333,15 @@ export class VoiceAgentApp {
     };
   }
 
-  #remember(call: CallRequest): void {
-    const now = Date.now();
-    for (const [id, pending] of this.#pending) {
-      if (pending.expiresAt > now && this.#pending.size < MAX_PENDING_CALLS) break;
-      this.#pending.delete(id);
-    }
-    this.#pending.set(call.callId, { call, expiresAt: now + PENDING_CALL_TTL_MS });
+  #checkMetadata(call: CallRequest): void {
+    const problem = checkMetadata(call.metadata, this.#metadataLimits);
+    if (problem !== undefined) throw new HttpError(400, problem);
   }
 
   async #onUpgrade(req: IncomingMessage, socket: Duplex, head: Buffer): Promise<void> {
     socket.on("error", (error) => this.log.debug({ err: error }, "upgrade socket error"));
     try {
-      const url = new URL(req.url ?? "/", "http://localhost");
+      const url = parseRequestUrl(req);
       if (url.pathname !== "/ws") throw new HttpError(404, `no WebSocket route at ${url.pathname}`);
       if (this.#state !== "listening") throw new HttpError(503, "server is shutting down");
       const call = await this.#callFor(url.searchParams);
@@ -290,21 +350,28 @@ export class VoiceAgentApp {
       this.#wss.handleUpgrade(req, socket, head, (ws) => this.#startSession(ws, call));
     } catch (error) {
       const status = error instanceof HttpError ? error.status : 500;
+      if (error instanceof HttpError)
+        this.log.debug({ status, problem: error.message }, "upgrade refused");
       if (!(error instanceof HttpError)) this.log.error({ err: toError(error) }, "upgrade failed");
       rejectUpgrade(socket, status, error instanceof HttpError ? error.message : "internal error");
     }
   }
 
-  /** The call a WebSocket belongs to: the one `POST /chats` accepted, or one built from the query. */
+  /**
+   * The call a WebSocket belongs to: the one its token carries (signed by `POST /chats`), or — with
+   * no secret configured — one built from the query, which the pre-call handler still decides on.
+   */
   async #callFor(query: URLSearchParams): Promise<CallRequest | null> {
-    const callId = query.get("call_id");
-    const pending = callId === null ? undefined : this.#pending.get(callId);
-    if (pending !== undefined && pending.expiresAt > Date.now()) {
-      this.#pending.delete(pending.call.callId);
-      return pending.call;
+    const token = query.get("token");
+    if (token !== null) {
+      const verified = verifyCallToken(token, { secret: this.#secret });
+      if (verified.ok) return verified.call;
+      throw new HttpError(401, `call token refused: ${verified.reason.replace("_", " ")}`);
     }
-    // Straight to /ws: the pre-call handler still decides, so it cannot be bypassed.
-    const accepted = await this.#preCall(callRequestFromQuery(query));
+    if (this.#requireToken) throw new HttpError(401, "a call token is required: POST /chats first");
+    const call = callRequestFromQuery(query);
+    this.#checkMetadata(call);
+    const accepted = await this.#preCall(call);
     return accepted?.call ?? null;
   }
 
@@ -349,18 +416,68 @@ function sendJson(res: ServerResponse, status: number, body: unknown): void {
   res.end(text);
 }
 
-async function readBody(req: IncomingMessage, limit: number): Promise<string> {
-  const chunks: Buffer[] = [];
-  let size = 0;
-  for await (const chunk of req as AsyncIterable<Buffer>) {
-    size += chunk.byteLength;
-    if (size > limit) throw new HttpError(413, `request body exceeds ${limit} bytes`);
-    chunks.push(chunk);
+/**
+ * Reads a request body up to `limit` bytes. Past it (or when `content-length` says so up front) it
+ * throws a 413 without destroying the request, so the answer can still reach the client.
+ */
+function readBody(req: IncomingMessage, limit: number): Promise<string> {
+  const tooLarge = () => new HttpError(413, `request body exceeds ${limit} bytes`);
+  if (Number(req.headers["content-length"] ?? 0) > limit) return Promise.reject(tooLarge());
+  return new Promise((resolve, reject) => {
+    const chunks: Buffer[] = [];
+    let size = 0;
+    const onData = (chunk: Buffer) => {
+      size += chunk.byteLength;
+      if (size > limit) {
+        done();
+        reject(tooLarge());
+      } else {
+        chunks.push(chunk);
+      }
+    };
+    const onEnd = () => {
+      done();
+      resolve(Buffer.concat(chunks).toString("utf8"));
+    };
+    const onAborted = () => {
+      done();
+      reject(new HttpError(400, "request body aborted"));
+    };
+    const done = () => {
+      req.off("data", onData).off("end", onEnd).off("error", onAborted).off("aborted", onAborted);
+    };
+    req.on("data", onData).on("end", onEnd).on("error", onAborted).on("aborted", onAborted);
+  });
+}
+
+/** The request's URL, or 400 for one that does not parse (never a 500 with a stack). */
+function parseRequestUrl(req: IncomingMessage): URL {
+  try {
+    return new URL(req.url ?? "/", "http://localhost");
+  } catch {
+    throw new HttpError(400, "malformed request URL");
   }
-  return Buffer.concat(chunks).toString("utf8");
+}
+
+/**
+ * Answers 413 in a way the client can read: the answer goes out with `Connection: close`, the rest
+ * of the body is read and dropped (a reset would discard the answer in the client's buffers), and
+ * the connection is closed once the client stops sending or after a short linger.
+ */
+function refuseOversized(req: IncomingMessage, res: ServerResponse, message: string): void {
+  res.shouldKeepAlive = false;
+  const socket = req.socket;
+  const linger = setTimeout(() => socket.destroy(), LINGER_MS);
+  linger.unref();
+  socket.once("close", () => clearTimeout(linger));
+  req.on("error", () => socket.destroy());
+  req.resume();
+  sendJson(res, 413, { error: message });
 }
 
 const STATUS_TEXT: Record<number, string> = {
+  400: "Bad Request",
+  401: "Unauthorized",
   403: "Forbidden",
   404: "Not Found",
   500: "Internal Server Error",

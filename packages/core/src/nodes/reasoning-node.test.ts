@@ -35,7 +35,6 @@ class QuietNode extends ReasoningNode {
   constructor(options: { maxTurnBytes?: number; maxHistoryBytes?: number; logger?: SpyLogger }) {
     super({ systemPrompt: "test", nodeId: "agent", ...options });
   }
-  // eslint-disable-next-line require-yield -- never generates; these tests only fill the history
   protected override async *processContext(): AsyncIterable<string> {}
 }
 
