@@ -21,6 +21,11 @@ export interface ToolRegistryOptions {
   onBackgroundResult?: (result: ToolResult) => void;
   /** A pino-compatible logger; default `createLogger()`. */
   logger?: Logger;
+  /**
+   * How long a call may run before it is aborted and reported as timed out, when neither the tool
+   * (`defineTool({ timeoutMs })`) nor the `execute` call says. `Infinity` means no timeout. Default 30 s.
+   */
+  defaultTimeoutMs?: number;
 }
 
 /**
@@ -33,7 +38,10 @@ export interface ExecuteToolsOptions {
   parallel?: boolean;
   /** The generation's signal: when it aborts, calls not yet started never run and running ones are interrupted. */
   signal?: AbortSignal;
-  /** Per call; a call still running after this many ms is aborted and reported as timed out. Default: none. */
+  /**
+   * Per call; a call still running after this many ms is aborted and reported as timed out. A tool's
+   * own `timeoutMs` wins; default: the registry's `defaultTimeoutMs` (30 s). `Infinity` means none.
+   */
   timeoutMs?: number;
   /**
    * Also receives this batch's background results (see {@link ToolRegistryOptions.onBackgroundResult});
@@ -62,12 +70,14 @@ export class ToolRegistry implements Iterable<Tool> {
   readonly #schemas: ToolSchema[] = [];
   readonly #onBackgroundResult: ((result: ToolResult) => void) | undefined;
   readonly #log: Logger;
+  readonly #defaultTimeoutMs: number;
 
   /**
    * Throws a `SwitchboardError` (`TOOL_ERROR`) for an invalid or duplicate name, or parameters
    * that are not an object schema expressible as JSON Schema.
    */
   constructor(tools: Iterable<Tool> = [], options: ToolRegistryOptions = {}) {
+    this.#defaultTimeoutMs = options.defaultTimeoutMs ?? 30_000;
     for (const tool of tools) {
       assertToolName(tool.name);
       if (this.#tools.has(tool.name)) {
@@ -167,7 +177,7 @@ export class ToolRegistry implements Iterable<Tool> {
     options: ExecuteToolsOptions = {},
   ): Promise<ToolResult[]> {
     const { parallel = true, signal } = options;
-    const timeoutMs = validTimeout(options.timeoutMs);
+    const timeoutMs = options.timeoutMs ?? this.#defaultTimeoutMs;
     const reportBackground = (result: ToolResult): void =>
       this.#reportBackground(result, options.onBackgroundResult);
     const runOne = (call: ToolCallInput): Promise<ToolResult> => {
@@ -197,7 +207,7 @@ export class ToolRegistry implements Iterable<Tool> {
   #dispatch(
     input: ToolCallInput,
     signal: AbortSignal | undefined,
-    timeoutMs: number | undefined,
+    timeoutMs: number,
     reportBackground: (result: ToolResult) => void,
   ): Promise<ToolResult> {
     const call = parseToolCall(input);
@@ -241,7 +251,7 @@ export class ToolRegistry implements Iterable<Tool> {
       modelArgs: call.args,
       toolCallId: call.toolCallId,
       signal,
-      timeoutMs,
+      timeoutMs: validTimeout(tool.timeoutMs ?? timeoutMs),
       log: this.#log,
       reportBackground,
     });
@@ -280,9 +290,7 @@ export class ToolRegistry implements Iterable<Tool> {
 
 const RETRY_HINT = "Call the tool again with arguments that match its parameters.";
 
-/** Only a positive finite number sets a timeout; anything else means none. */
-function validTimeout(timeoutMs: number | undefined): number | undefined {
-  return timeoutMs !== undefined && Number.isFinite(timeoutMs) && timeoutMs > 0
-    ? timeoutMs
-    : undefined;
+/** Only a positive finite number sets a timeout; anything else (`Infinity`) means none. */
+function validTimeout(timeoutMs: number): number | undefined {
+  return Number.isFinite(timeoutMs) && timeoutMs > 0 ? timeoutMs : undefined;
 }
