@@ -338,6 +338,28 @@ describe("ReasoningNode", () => {
   });
 
   describe("metrics", () => {
+    it("logs a generation cancelled before its first chunk at debug only (no info line per interrupt)", async () => {
+      const logger = new SpyLogger();
+      class Waiting extends ReasoningNode {
+        protected override async *processContext(ctx: ConversationContext) {
+          await new Promise((_resolve, reject) =>
+            ctx.signal.addEventListener("abort", () => reject(ctx.signal.reason as Error)),
+          );
+          yield "never";
+        }
+      }
+      const node = new Waiting({ systemPrompt: "t", logger });
+      const controller = new AbortController();
+      const run = collect(node.generate(undefined, { signal: controller.signal }));
+      controller.abort();
+      await run.catch(() => undefined);
+      const finished = logger.lines.filter((l) => l.msg === "generation finished");
+      expect(finished.map((l) => l.level)).toEqual(["debug"]);
+      // A generation that said something is worth an info line.
+      await collect(new QuietNode({ logger }).generate());
+      expect(logger.lines.filter((l) => l.msg === "generation finished").length).toBe(2);
+    });
+
     it("publishes per-generation metrics for completed and interrupted generations", async () => {
       const stuck = deferred();
       let calls = 0;

@@ -304,7 +304,9 @@ export abstract class ReasoningNode extends Node {
       const interrupted = !completed || signal.aborted;
       if (interrupted) this.#closeInterruptedTurn(lastResponse, unanswered);
       const { metrics, events } = timer.finish(ctx?.generationId, interrupted);
-      this.log.info(metrics, "generation finished");
+      // An interruption storm cancels generations before they say anything: those are debug noise.
+      if (interrupted && metrics.chunkCount === 0) this.log.debug(metrics, "generation finished");
+      else this.log.info(metrics, "generation finished");
       for (const event of events) this.publish(event);
     }
   }
