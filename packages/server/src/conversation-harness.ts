@@ -3,7 +3,8 @@ import { createLogger, type Logger } from "@switchboard/core";
 import type { RawData, WebSocket } from "ws";
 import { parseInputFrame, type OutputFrame } from "./frames.js";
 import { InputQueue } from "./internal/input-queue.js";
-import { TokenBucket } from "./internal/token-bucket.js";
+import { startHeartbeat } from "./internal/heartbeat.js";
+import { InputRateLimiter } from "./internal/input-rate-limiter.js";
 
 /** Close codes the harness uses (RFC 6455). */
 export const CloseCode = {
@@ -35,10 +36,22 @@ export interface ConversationHarnessOptions {
    */
   maxQueuedFrames?: number;
   /**
-   * Input frames accepted per second (a token bucket with this burst). Frames over the rate are
-   * dropped and the client gets one `error` frame per second saying how many. Default 200.
+   * Input frames per second (a burst of one second's worth). Over it, reading pauses until the
+   * client is back under the rate (TCP back-pressure); nothing is dropped. Default 200.
    */
   maxFramesPerSecond?: number;
+  /**
+   * Input bytes per second, with a burst of `maxFrameBytes`. Over it, reading pauses like for
+   * `maxFramesPerSecond`. Default 64 KiB (a person speaks about 20 bytes per second).
+   */
+  maxBytesPerSecond?: number;
+  /** A client that keeps sending over an input rate this long is closed with 1008. Default 5 s. */
+  maxOverRateMs?: number;
+  /**
+   * Pings the client this often; one that has not answered the previous ping is terminated (a
+   * vanished peer). 0 turns the heartbeat off. Default 30 s.
+   */
+  heartbeatIntervalMs?: number;
   /** How long `close()` waits for the client's close handshake before dropping the connection. Default 5 s. */
   closeTimeoutMs?: number;
   /** A pino-compatible logger; default: pino at `LOG_LEVEL`. */
@@ -74,6 +87,8 @@ export interface HarnessStats {
   droppedOut: number;
   /** Times reading was paused because input waited for the bus. */
   pauses: number;
+  /** Times reading was paused because the client sent over an input rate. */
+  ratePauses: number;
 }
 
 type HarnessState = "open" | "closing" | "closed";
@@ -108,18 +123,20 @@ export class ConversationHarness {
     framesOut: 0,
     droppedOut: 0,
     pauses: 0,
+    ratePauses: 0,
   };
   readonly #ws: WebSocket;
   readonly #queue: InputQueue<object>;
   readonly #maxFrameBytes: number;
   readonly #maxBufferedBytes: number;
   readonly #maxQueuedFrames: number;
-  readonly #rate: TokenBucket;
-  readonly #maxFramesPerSecond: number;
+  readonly #rate: InputRateLimiter;
   readonly #closeTimeoutMs: number;
   #state: HarnessState = "open";
-  #droppedOverRate = 0;
-  #lastRateError = -Infinity;
+  /** Why reading is paused: input waiting for the bus, or a client over an input rate. */
+  readonly #pausedFor = new Set<"queue" | "rate">();
+  #rateTimer: NodeJS.Timeout | undefined;
+  readonly #stopHeartbeat: () => void;
   #closeTimer: NodeJS.Timeout | undefined;
   #resolveClosed!: (info: CloseInfo) => void;
   #resolveEnded!: (info: EndInfo) => void;
@@ -132,13 +149,17 @@ export class ConversationHarness {
     this.#maxFrameBytes = options.maxFrameBytes ?? 1024 * 1024;
     this.#maxBufferedBytes = options.maxBufferedBytes ?? 8 * 1024 * 1024;
     this.#maxQueuedFrames = options.maxQueuedFrames ?? 256;
-    this.#maxFramesPerSecond = options.maxFramesPerSecond ?? 200;
     this.#now = options.now ?? (() => performance.now());
-    this.#rate = new TokenBucket(this.#maxFramesPerSecond, 1000, this.#now);
+    this.#rate = new InputRateLimiter({
+      framesPerSecond: options.maxFramesPerSecond ?? 200,
+      bytesPerSecond: options.maxBytesPerSecond ?? 64 * 1024,
+      burstBytes: this.#maxFrameBytes,
+      maxOverLimitMs: options.maxOverRateMs ?? 5000,
+      now: this.#now,
+    });
     this.#closeTimeoutMs = options.closeTimeoutMs ?? 5000;
     this.#queue = new InputQueue((size) => {
-      if (size < this.#maxQueuedFrames / 2 && this.#ws.isPaused && this.#state === "open")
-        this.#ws.resume();
+      if (size < this.#maxQueuedFrames / 2) this.#resume("queue");
     });
     this.events = this.#queue;
     this.closed = new Promise((resolve) => (this.#resolveClosed = resolve));
@@ -147,8 +168,18 @@ export class ConversationHarness {
     ws.on("message", (data, isBinary) => this.#onFrame(data, isBinary));
     // ws emits `error` for protocol violations (including maxPayload, which it closes with 1009);
     // without a listener that would crash the process.
-    ws.on("error", (error) => this.log.warn({ err: error }, "websocket error"));
+    // Client-caused: logged without a stack, at info.
+    ws.on("error", (error: Error & { code?: string }) =>
+      this.log.info({ problem: error.message, code: error.code }, "websocket protocol error"),
+    );
     ws.on("close", (code, reason) => this.#onClose(code, reason.toString()));
+    const heartbeatMs = options.heartbeatIntervalMs ?? 30_000;
+    this.#stopHeartbeat =
+      heartbeatMs > 0
+        ? startHeartbeat(ws, heartbeatMs, () =>
+            this.log.info({ heartbeatMs }, "no pong from the client, connection dropped"),
+          )
+        : () => undefined;
     if (ws.readyState === ws.CLOSED) this.#onClose(1006, "");
   }
 
@@ -201,6 +232,7 @@ export class ConversationHarness {
       this.#queue.end();
       const short = truncateReason(reason);
       this.#resolveEnded({ code, reason: short, by: "server" });
+      clearTimeout(this.#rateTimer);
       this.#ws.close(code, short);
       // Paused input would never read the client's close frame; what it reads now is ignored.
       if (this.#ws.isPaused) this.#ws.resume();
@@ -212,10 +244,6 @@ export class ConversationHarness {
   #onFrame(data: RawData, isBinary: boolean): void {
     if (this.#state !== "open") return;
     this.stats.framesIn++;
-    if (!this.#rate.take()) {
-      this.#rejectOverRate();
-      return;
-    }
     const size = byteLength(data);
     if (size > this.#maxFrameBytes) {
       this.stats.rejected++;
@@ -225,6 +253,14 @@ export class ConversationHarness {
       );
       return;
     }
+    // Counted before parsing: a flood of bad frames is still a flood.
+    const verdict = this.#rate.admit(size);
+    if (verdict.action === "close") {
+      this.log.info({ overForMs: verdict.overForMs }, "input flood, closing");
+      void this.close(CloseCode.policyViolation, "input over the rate limit for too long");
+      return;
+    }
+    if (verdict.action === "pause") this.#pauseForRate(verdict.ms);
     if (isBinary) {
       this.#reject("binary frames are not supported; send JSON text frames");
       return;
@@ -238,16 +274,36 @@ export class ConversationHarness {
     this.#queue.push(parsed.event);
     const queued = this.#queue.size;
     if (queued >= this.#maxQueuedFrames * 4) {
-      this.log.warn({ queued }, "input flood, closing");
+      this.log.info({ queued }, "input flood, closing");
       void this.close(
         CloseCode.policyViolation,
         `too many frames: over ${queued} waiting to be handled`,
       );
-    } else if (queued >= this.#maxQueuedFrames && !this.#ws.isPaused) {
+    } else if (queued >= this.#maxQueuedFrames && !this.#pausedFor.has("queue")) {
       this.log.debug({ queued }, "input paused");
       this.stats.pauses++;
-      this.#ws.pause();
+      this.#pause("queue");
     }
+  }
+
+  /** Stops reading until the client is back under its input rate: the frame was read, nothing is dropped. */
+  #pauseForRate(ms: number): void {
+    if (this.#pausedFor.has("rate")) return;
+    this.stats.ratePauses++;
+    this.log.debug({ ms }, "input over rate, paused");
+    this.#pause("rate");
+    this.#rateTimer = setTimeout(() => this.#resume("rate"), ms);
+  }
+
+  #pause(reason: "queue" | "rate"): void {
+    this.#pausedFor.add(reason);
+    if (!this.#ws.isPaused) this.#ws.pause();
+  }
+
+  #resume(reason: "queue" | "rate"): void {
+    if (!this.#pausedFor.delete(reason)) return;
+    if (this.#pausedFor.size === 0 && this.#ws.isPaused && this.#state === "open")
+      this.#ws.resume();
   }
 
   #reject(problem: string): void {
@@ -256,23 +312,12 @@ export class ConversationHarness {
     this.sendError(problem);
   }
 
-  #rejectOverRate(): void {
-    this.stats.rejected++;
-    this.#droppedOverRate++;
-    const now = this.#now();
-    if (now - this.#lastRateError < 1000) return;
-    this.#lastRateError = now;
-    this.log.warn({ dropped: this.#droppedOverRate }, "input over rate limit");
-    this.sendError(
-      `rate limit exceeded: more than ${this.#maxFramesPerSecond} frames per second; ${this.#droppedOverRate} frame(s) dropped`,
-    );
-    this.#droppedOverRate = 0;
-  }
-
   #onClose(code: number, reason: string): void {
     if (this.#state === "closed") return;
     this.#state = "closed";
     clearTimeout(this.#closeTimer);
+    clearTimeout(this.#rateTimer);
+    this.#stopHeartbeat();
     this.#queue.end();
     this.log.debug({ code, reason }, "websocket closed");
     this.#resolveEnded({ code, reason, by: "client" });

@@ -38,6 +38,12 @@ describe("InputRateLimiter", () => {
       verdict = rate.admit(500);
       expect(clock.t).toBeLessThan(6000);
     }
-    expect(verdict.overForMs).toBeGreaterThanOrEqual(5000);
+    expect(verdict.overForMs).toBeGreaterThan(5000);
+  });
+
+  it("says close at once for a debt larger than maxOverLimitMs", () => {
+    const rate = limiter({ t: 0 });
+    expect(rate.admit(2000)).toEqual({ action: "accept" });
+    expect(rate.admit(6000)).toEqual({ action: "close", overForMs: 6000 });
   });
 });

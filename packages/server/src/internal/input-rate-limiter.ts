@@ -16,6 +16,7 @@ export interface InputRateLimits {
 export type RateVerdict =
   | { action: "accept" }
   | { action: "pause"; ms: number }
+  /** `overForMs`: how long the client will have been over a rate once its debt is paid. */
   | { action: "close"; overForMs: number };
 
 /**
@@ -23,7 +24,7 @@ export type RateVerdict =
  * frame that was read is never dropped (it was valid input); instead the reader pauses until the
  * debt is paid back, so a flood costs the server nothing more than the client's TCP window. A
  * client that keeps sending at or over a rate for `maxOverLimitMs` (every frame finds the bucket
- * empty, paused time included) is a flooder: the verdict says close.
+ * empty, paused time included), or owes more than that at once, is a flooder: the verdict says close.
  */
 export class InputRateLimiter {
   readonly #limits: InputRateLimits;
@@ -52,9 +53,12 @@ export class InputRateLimiter {
       return { action: "accept" };
     }
     this.#overSince ??= now;
-    const overForMs = now - this.#overSince;
-    if (overForMs >= maxOverLimitMs) return { action: "close", overForMs };
-    const ms = Math.max(-this.#frames / framesPerSecond, -this.#bytes / bytesPerSecond) * 1000;
-    return { action: "pause", ms: Math.ceil(ms) };
+    const ms = Math.ceil(
+      Math.max(-this.#frames / framesPerSecond, -this.#bytes / bytesPerSecond) * 1000,
+    );
+    // Over for the whole time until the debt is paid: past the allowance, it is a flood already.
+    const overForMs = now - this.#overSince + ms;
+    if (overForMs > maxOverLimitMs) return { action: "close", overForMs };
+    return { action: "pause", ms };
   }
 }
