@@ -62,6 +62,16 @@ export interface VoiceAgentAppOptions {
   headersTimeoutMs?: number;
   /** How long a client may take to send a whole request, body included (Node's `requestTimeout`). Default 30 s. */
   requestTimeoutMs?: number;
+  /**
+   * How long a session's cleanup waits for each step running user code (its generations' teardown,
+   * a node's `cleanup()`) before abandoning it with a log line. Default 2 s.
+   */
+  teardownTimeoutMs?: number;
+  /**
+   * How long `close()` (and SIGTERM under `run()`) waits for the sessions to end; past it the rest
+   * are abandoned with a log line and their connections dropped. Default 10 s.
+   */
+  shutdownTimeoutMs?: number;
 }
 
 /** Where the app listens. `url` is connectable: an unspecified host (`0.0.0.0`, `::`) shows as `localhost`. */
@@ -236,13 +246,26 @@ export class VoiceAgentApp {
     const wasListening = this.#state === "listening";
     this.#state = "closing";
     const sessions = [...this.#sessions.entries()];
-    await Promise.all(
+    const ended = Promise.all(
       sessions.map(async ([system, done]) => {
         system.requestShutdown("server_shutdown");
         await system.cleanup(...CLOSE_BY_REASON.server_shutdown);
         await done;
       }),
     );
+    const shutdownTimeoutMs = this.#options.shutdownTimeoutMs ?? 10_000;
+    let timer: NodeJS.Timeout | undefined;
+    const late = new Promise<"late">((resolve) => {
+      timer = setTimeout(() => resolve("late"), shutdownTimeoutMs);
+    });
+    if ((await Promise.race([ended, late])) === "late") {
+      this.log.warn(
+        { sessions: this.#sessions.size, shutdownTimeoutMs },
+        "shutdown deadline passed: abandoning the sessions still running",
+      );
+      for (const ws of this.#wss.clients) ws.terminate();
+    }
+    clearTimeout(timer);
     this.#wss.close();
     if (wasListening) {
       const stopped = new Promise<void>((resolve) => this.#server.close(() => resolve()));
@@ -382,7 +405,11 @@ export class VoiceAgentApp {
       logger: this.log,
       sessionId: call.callId,
     });
-    const system = new VoiceAgentSystem(harness);
+    const system = new VoiceAgentSystem(harness, {
+      ...(this.#options.teardownTimeoutMs !== undefined && {
+        teardownTimeoutMs: this.#options.teardownTimeoutMs,
+      }),
+    });
     const done = this.#runSession(system, call).finally(() => this.#sessions.delete(system));
     this.#sessions.set(system, done);
   }
@@ -392,9 +419,12 @@ export class VoiceAgentApp {
     log.info({ callId: call.callId }, "call started");
     let reason: ShutdownReason;
     try {
-      await this.#handler(system, call);
-      // A handler may only configure the system; the session still runs until the call ends.
-      await system.start();
+      // A handler stuck in its own await must not keep a finished call's session alive.
+      const configured = Promise.resolve(this.#handler(system, call)).then(() => "configured");
+      if ((await Promise.race([configured, system.waitForShutdown()])) === "configured") {
+        // A handler may only configure the system; the session still runs until the call ends.
+        await system.start();
+      }
       reason = await system.waitForShutdown();
     } catch (error) {
       log.error({ err: toError(error) }, "call handler failed");

@@ -38,6 +38,12 @@ export interface VoiceAgentSystemOptions {
   logger?: Logger;
   /** Passed to the session's `Bus`. */
   maxQueueSize?: number;
+  /**
+   * How long `cleanup()` waits for each step that runs user code (stopping the bus and its
+   * generations, each node's `cleanup()`); past it the step is abandoned with a log line and the
+   * session moves on to close its socket. Default 2 s.
+   */
+  teardownTimeoutMs?: number;
 }
 
 /** What the system may call on a node: every `Node` fits; all methods are optional. */
@@ -78,9 +84,11 @@ export class VoiceAgentSystem {
   #cleaned: Promise<void> | undefined;
   #transferTimer: NodeJS.Timeout | undefined;
   readonly #subscriptions: { unsubscribe(): void }[] = [];
+  readonly #teardownTimeoutMs: number;
 
   constructor(harness: ConversationHarness, options: VoiceAgentSystemOptions = {}) {
     this.harness = harness;
+    this.#teardownTimeoutMs = options.teardownTimeoutMs ?? 2000;
     this.log = options.logger ?? harness.log ?? createLogger();
     this.bus = new Bus({
       logger: this.log,
@@ -214,15 +222,28 @@ export class VoiceAgentSystem {
     this.#state = "clean";
   }
 
+  /** Runs one cleanup step: a throw is logged, and a step past `teardownTimeoutMs` is abandoned. */
   async #step(
     what: string,
     fn: () => unknown,
     fields: Record<string, unknown> = {},
   ): Promise<void> {
+    let timer: NodeJS.Timeout | undefined;
+    const deadline = new Promise<"late">((resolve) => {
+      timer = setTimeout(() => resolve("late"), this.#teardownTimeoutMs);
+    });
     try {
-      await fn();
+      const outcome = await Promise.race([Promise.resolve().then(fn), deadline]);
+      if (outcome === "late") {
+        this.log.warn(
+          { step: what, ...fields, teardownTimeoutMs: this.#teardownTimeoutMs },
+          "cleanup step abandoned: still running past its deadline",
+        );
+      }
     } catch (error) {
       this.log.error({ err: toError(error), step: what, ...fields }, "cleanup step failed");
+    } finally {
+      clearTimeout(timer);
     }
   }
 
