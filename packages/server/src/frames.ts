@@ -48,7 +48,14 @@ export type OutputFrame = (
   | { type: "log_event"; event: string; metadata?: Record<string, unknown> }
   | { type: "log_metric"; name: string; value: number | string }
   | { type: "dtmf"; button: string }
-  | { type: "error"; content: string }
+  | {
+      type: "error";
+      content: string;
+      /** What kind of failure (e.g. `LLM_ERROR`, `ROUTE_FAILED`); absent for a bad input frame. */
+      code?: string;
+      /** Finds the failure's detail in the server's log. */
+      correlation_id?: string;
+    }
 ) & {
   /**
    * The generation that produced the frame, when one did (an extension to Line's protocol that

@@ -43,5 +43,6 @@ export {
   type VerifyCallTokenOptions,
   type VerifiedCallToken,
 } from "./call-token.js";
+export { AGENT_ERROR_CONTENT, AgentErrorCode, agentErrorFrame } from "./agent-error-frame.js";
 export { HANDOFF_TOOL_PREFIX } from "./handoff-tool-prefix.js";
 export { endCall, transferCall, sendDtmf, handoffTool, CallAction } from "./system-tools/index.js";

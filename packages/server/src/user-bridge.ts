@@ -13,6 +13,7 @@ import {
   type Message,
   type NodeLike,
 } from "@switchboard/core";
+import { AgentErrorCode, agentErrorFrame } from "./agent-error-frame.js";
 import type { ConversationHarness } from "./conversation-harness.js";
 import type { OutputFrame } from "./frames.js";
 
@@ -70,7 +71,8 @@ export class UserBridge extends Bridge {
       send({ type: "end_call" }, m);
     });
     this.on(AgentError).map((m) => {
-      send({ type: "error", content: m.event.error }, m);
+      const code = m.event.code ?? AgentErrorCode.agentError;
+      send(agentErrorFrame(harness.log, code, m.event.error, { node: m.source }), m);
     });
     this.on(TransferCall).map((m) => {
       send({ type: "transfer", target_phone_number: m.event.targetPhoneNumber }, m);

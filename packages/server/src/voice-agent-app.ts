@@ -11,6 +11,7 @@ import {
   type CallRequest,
 } from "./call-request.js";
 import { signCallToken, verifyCallToken } from "./call-token.js";
+import { AgentErrorCode, agentErrorFrame } from "./agent-error-frame.js";
 import {
   CloseCode,
   ConversationHarness,
@@ -427,8 +428,9 @@ export class VoiceAgentApp {
       }
       reason = await system.waitForShutdown();
     } catch (error) {
-      log.error({ err: toError(error) }, "call handler failed");
-      system.harness.sendError(`agent failed: ${toError(error).message}`);
+      system.harness.send(
+        agentErrorFrame(log, AgentErrorCode.handlerFailed, error, { callId: call.callId }),
+      );
       system.requestShutdown("error");
       reason = "error";
     }

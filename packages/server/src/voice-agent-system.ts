@@ -15,6 +15,7 @@ import {
   type Logger,
   type NodeLike,
 } from "@switchboard/core";
+import { AgentErrorCode, agentErrorFrame } from "./agent-error-frame.js";
 import { CloseCode, type ConversationHarness } from "./conversation-harness.js";
 import { HANDOFF_TOOL_PREFIX } from "./handoff-tool-prefix.js";
 import { CallAction } from "./system-tools/call-action.js";
@@ -103,7 +104,11 @@ export class VoiceAgentSystem {
     // A route that throws ends its turn with an error frame; the bus has already logged it.
     this.#subscriptions.push(
       this.bus.errors$.subscribe((failure) => {
-        harness.sendError(`agent error in ${failure.bridge}: ${toError(failure.error).message}`);
+        harness.send(
+          agentErrorFrame(this.log, AgentErrorCode.routeFailed, failure.error, {
+            bridge: failure.bridge,
+          }),
+        );
       }),
     );
   }
@@ -253,8 +258,12 @@ export class VoiceAgentSystem {
       m.source !== USER_SOURCE && this.#userBridge?.isAuthorized(m.source) === true;
     const handoff = (agent: string, from: string): Authorize | undefined => {
       if (this.#nodes.has(agent)) return new Authorize({ agent });
-      this.log.warn({ agent, from }, "handoff to unknown agent");
-      this.harness.sendError(`handoff to unknown agent "${agent}"`);
+      this.harness.send(
+        agentErrorFrame(this.log, AgentErrorCode.unknownAgent, "handoff to unknown agent", {
+          agent,
+          from,
+        }),
+      );
       return undefined;
     };
     this.#systemBridge

@@ -18,7 +18,7 @@ export type ServerFrame = (
   | { type: "log_event"; event: string; metadata?: Record<string, unknown> }
   | { type: "log_metric"; name: string; value: number | string }
   | { type: "dtmf"; button: string }
-  | { type: "error"; content: string }
+  | { type: "error"; content: string; code?: string; correlation_id?: string }
 ) & {
   /** The generation that produced the frame, when one did. */
   generation_id?: string;
