@@ -26,6 +26,9 @@ import { Message } from "./message.js";
 import type { RouteContext } from "./route-context.js";
 import { RouteBuilder } from "./route-builder.js";
 
+/** A bridge not on a bus yet tears its routes down with the bus default. */
+const DEFAULT_TEARDOWN_TIMEOUT_MS = 2000;
+
 export type { InputSource, LineStyleInput } from "./internal/input-routing.js";
 export type { Where } from "./internal/event-selector.js";
 
@@ -103,10 +106,14 @@ export class Bridge {
     this.node = typeof nodeOrName === "string" ? undefined : nodeOrName;
     this.nodeId = typeof nodeOrName === "string" ? nodeOrName : nodeOrName.id;
     const logger = () => this.#logger;
+    const bus = () => this.#bus;
     this.#host = {
       nodeId: this.nodeId,
       get log() {
         return logger();
+      },
+      get teardownTimeoutMs() {
+        return bus()?.teardownTimeoutMs ?? DEFAULT_TEARDOWN_TIMEOUT_MS;
       },
       reportError: (route, message, error) => this.#reportError(route, message, error),
     };

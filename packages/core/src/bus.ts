@@ -24,6 +24,12 @@ export interface BusOptions {
   logger?: Logger;
   /** Messages that may wait for delivery before `broadcast` waits (back-pressure). Default 10,000. */
   maxQueueSize?: number;
+  /**
+   * How long a cancelled execution may take to tear down (a node that ignores its signal) before
+   * it is abandoned and logged with its bridge, route and generation; the route then moves on
+   * (the interrupt handler runs, the next trigger starts, `cleanup()` resolves). Default 2 s.
+   */
+  teardownTimeoutMs?: number;
 }
 
 /** Counts for tests and soak benchmarks: everything here should return to zero between turns. */
@@ -92,6 +98,7 @@ export class Bus {
     this.errors$ = this.#errors.asObservable();
     this.#link = {
       log: this.log,
+      teardownTimeoutMs: options.teardownTimeoutMs ?? 2000,
       publish: (owner, message) => this.#publish(message, owner),
       reportError: (failure) =>
         this.#reportError(failure, this.log.child({ bridge: failure.bridge })),

@@ -79,13 +79,30 @@ describe("a node stuck in an await that ignores its signal", () => {
     expect(lines).toContainEqual(
       expect.objectContaining({
         level: 40,
-        msg: "cleanup step abandoned: still running past its deadline",
-        step: "stop bus",
+        msg: "execution abandoned: still tearing down past its deadline",
         session: "stuck",
+        bridge: "agent",
+        route: expect.any(String) as unknown,
+        generationId: expect.stringMatching(/^[0-9a-f-]{36}$/) as unknown,
       }),
     );
     await canary.say("ping");
     expect((await canary.reply()).text).toBe("canary:ping");
+    await canary.close();
+  });
+
+  it("does not wedge its session: after an interrupt the next turn starts once the deadline passes", async () => {
+    const { wsUrl } = await stuckApp({ teardownTimeoutMs: 200 });
+    const canary = await HarnessClient.connect(`${wsUrl}?call_id=canary`);
+    const stuck = await HarnessClient.connect(`${wsUrl}?call_id=stuck`);
+    await stuck.say("hello");
+    await stuck.waitFor((f) => f.type === "message" && f.content === "stuck:hello");
+    await stuck.interrupt();
+    await canary.say("meanwhile");
+    expect((await canary.reply()).text).toBe("canary:meanwhile");
+    await stuck.say("again");
+    await stuck.waitFor((f) => f.type === "message" && f.content === "stuck:again");
+    await stuck.close();
     await canary.close();
   });
 

@@ -93,6 +93,7 @@ export class VoiceAgentSystem {
     this.log = options.logger ?? harness.log ?? createLogger();
     this.bus = new Bus({
       logger: this.log,
+      teardownTimeoutMs: this.#teardownTimeoutMs,
       ...(options.maxQueueSize === undefined ? {} : { maxQueueSize: options.maxQueueSize }),
     });
     this.#shutdown = new Promise((resolve) => (this.#resolveShutdown = resolve));
@@ -218,7 +219,8 @@ export class VoiceAgentSystem {
     this.#state = "cleaning";
     this.requestShutdown("server_shutdown");
     clearTimeout(this.#transferTimer);
-    await this.#step("stop bus", () => this.bus.cleanup());
+    // The bus abandons (and logs) each stuck execution at the deadline; this is the safety net.
+    await this.#step("stop bus", () => this.bus.cleanup(), {}, 2 * this.#teardownTimeoutMs);
     for (const subscription of this.#subscriptions.splice(0)) subscription.unsubscribe();
     for (const node of this.#nodes.values()) {
       await this.#step("clean node", () => node.cleanup?.(), { node: node.id });
@@ -232,16 +234,17 @@ export class VoiceAgentSystem {
     what: string,
     fn: () => unknown,
     fields: Record<string, unknown> = {},
+    timeoutMs = this.#teardownTimeoutMs,
   ): Promise<void> {
     let timer: NodeJS.Timeout | undefined;
     const deadline = new Promise<"late">((resolve) => {
-      timer = setTimeout(() => resolve("late"), this.#teardownTimeoutMs);
+      timer = setTimeout(() => resolve("late"), timeoutMs);
     });
     try {
       const outcome = await Promise.race([Promise.resolve().then(fn), deadline]);
       if (outcome === "late") {
         this.log.warn(
-          { step: what, ...fields, teardownTimeoutMs: this.#teardownTimeoutMs },
+          { step: what, ...fields, timeoutMs },
           "cleanup step abandoned: still running past its deadline",
         );
       }

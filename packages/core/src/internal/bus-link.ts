@@ -13,6 +13,8 @@ export const bridgeStats = Symbol("bridgeStats");
 /** What a bridge gets from the bus it is registered on. */
 export interface BusLink {
   readonly log: Logger;
+  /** How long a cancelled execution may take to tear down before it is abandoned. */
+  readonly teardownTimeoutMs: number;
   /** Publishes a message on behalf of a route execution; dropped if that execution was cancelled. */
   publish(execution: Execution | undefined, message: Message): void | PromiseLike<void>;
   reportError(error: RouteFailure): void;

@@ -52,6 +52,11 @@ export class Execution<E extends object = object> implements RouteContext<E> {
     return this.#finished;
   }
 
+  /** True once the run ended (normally or after tearing down). */
+  get isFinished(): boolean {
+    return this.#done;
+  }
+
   get cancelled(): boolean {
     return this.#state === "cancelled";
   }

@@ -26,6 +26,8 @@ export interface ControlRule {
 export interface RouteHost {
   readonly nodeId: string;
   readonly log: Logger;
+  /** How long a cancelled execution may take to tear down before it is abandoned. */
+  readonly teardownTimeoutMs: number;
   reportError(route: Route, message: Message, error: unknown): void;
 }
 
@@ -143,12 +145,40 @@ export class Route {
   /** Cancels everything this route runs or holds; resolves when all of it has torn down. */
   async stop(): Promise<void> {
     this.#waiting = [];
-    const finishing = [...this.#active, ...this.#tearingDown].map(
-      (execution) => execution.finished,
-    );
+    const cancelled = [...this.#active, ...this.#tearingDown];
     this.#cancelRunning();
-    await Promise.all(finishing);
+    await this.#tornDown(cancelled);
     await this.#gate;
+  }
+
+  /**
+   * Resolves when every execution has torn down, or at the teardown deadline: one stuck in an
+   * await that ignores its signal is abandoned (its output stays fenced off) and logged, so the
+   * route, its session and the process never wait on it forever.
+   */
+  async #tornDown(executions: readonly Execution[]): Promise<void> {
+    if (executions.length === 0) return;
+    let timer: NodeJS.Timeout | undefined;
+    const late = new Promise<"late">((resolve) => {
+      timer = setTimeout(() => resolve("late"), this.#host.teardownTimeoutMs);
+    });
+    const done = Promise.all(executions.map((execution) => execution.finished));
+    const outcome = await Promise.race([done, late]);
+    clearTimeout(timer);
+    if (outcome !== "late") return;
+    for (const execution of executions) {
+      if (execution.isFinished) continue;
+      this.#tearingDown.delete(execution);
+      this.#host.log.warn(
+        {
+          bridge: this.#host.nodeId,
+          route: this.description,
+          generationId: execution.generationId,
+          teardownTimeoutMs: this.#host.teardownTimeoutMs,
+        },
+        "execution abandoned: still tearing down past its deadline",
+      );
+    }
   }
 
   #hold(message: Message): void {
@@ -184,7 +214,7 @@ export class Route {
     const previous = this.#gate;
     const gate = (async () => {
       await previous;
-      await Promise.all(cancelled.map((execution) => execution.finished));
+      await this.#tornDown(cancelled);
       if (rule.handler !== undefined) await this.#runHandler(rule.handler, message);
     })();
     this.#gate = gate;
