@@ -158,10 +158,14 @@ export class VoiceAgentApp {
       maxBytes: options.maxMetadataBytes ?? 16 * 1024,
     };
     this.#wss = new WebSocketServer({ noServer: true, maxPayload: this.#maxFrameBytes });
+    const headersTimeout = options.headersTimeoutMs ?? 10_000;
+    const requestTimeout = options.requestTimeoutMs ?? 30_000;
     this.#server = createServer(
       {
-        headersTimeout: options.headersTimeoutMs ?? 10_000,
-        requestTimeout: options.requestTimeoutMs ?? 30_000,
+        headersTimeout,
+        requestTimeout,
+        // Node checks those timeouts on this interval (default 30 s, longer than the timeouts).
+        connectionsCheckingInterval: Math.max(10, Math.min(1000, headersTimeout / 2)),
       },
       (req, res) => void this.#onRequest(req, res),
     );
