@@ -296,6 +296,7 @@ export class Bridge {
     if (isBusAwareNode(this.node)) {
       this.node[attachNode](
         (event) => void link.publish(undefined, new Message({ source: this.nodeId, event })),
+        link.log,
       );
     }
   }

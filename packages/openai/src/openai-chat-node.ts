@@ -269,6 +269,8 @@ export class OpenAIChatNode extends ReasoningNode {
       // An `onInterrupt: "continue"` tool finishing after an interrupt: its result replaces the
       // interrupted placeholder in the history, so the next turn's model sees it.
       onBackgroundResult: (result) => this.addEvent(result),
+      // Tool logs go through this node's logger: the app's, when the node was given it or runs on its bus.
+      logger: this.log,
       ...(this.#options.toolTimeoutMs !== undefined && { timeoutMs: this.#options.toolTimeoutMs }),
     });
     const timer = new AbortController();

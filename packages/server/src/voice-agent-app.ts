@@ -367,7 +367,10 @@ export class VoiceAgentApp {
   }
 
   async #onUpgrade(req: IncomingMessage, socket: Duplex, head: Buffer): Promise<void> {
-    socket.on("error", (error) => this.log.debug({ err: error }, "upgrade socket error"));
+    // Client-caused (a reset mid-handshake): no stack.
+    socket.on("error", (error) =>
+      this.log.debug({ problem: error.message }, "upgrade socket error"),
+    );
     try {
       const url = parseRequestUrl(req);
       if (url.pathname !== "/ws") throw new HttpError(404, `no WebSocket route at ${url.pathname}`);

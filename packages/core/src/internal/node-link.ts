@@ -1,3 +1,5 @@
+import type { Logger } from "../logger.js";
+
 /** How a bridge hands its node a way to broadcast outside any route (metrics, background results). */
 export const attachNode = Symbol("attachNode");
 
@@ -5,7 +7,8 @@ export type NodePublisher = (event: object) => void;
 
 /** Implemented by `Node`; the bridge calls it when it is registered on a bus. */
 export interface BusAwareNode {
-  [attachNode](publish: NodePublisher): void;
+  /** `busLog`: the bridge's logger on its bus, which a node without its own logger adopts. */
+  [attachNode](publish: NodePublisher, busLog?: Logger): void;
 }
 
 export function isBusAwareNode(value: unknown): value is BusAwareNode {

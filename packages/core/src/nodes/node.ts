@@ -31,15 +31,23 @@ function defaultId(className: string): string {
  */
 export abstract class Node {
   readonly id: string;
-  protected readonly log: Logger;
+  #log: Logger;
+  /** Whether the logger came from the options (then it stays, whatever bus the node joins). */
+  readonly #ownLogger: boolean;
   #publish: NodePublisher | undefined;
 
   constructor(options: NodeOptions = {}) {
     this.id = options.nodeId ?? defaultId(new.target.name);
-    this.log = (options.logger ?? createLogger()).child({ node: this.id });
+    this.#ownLogger = options.logger !== undefined;
+    this.#log = (options.logger ?? createLogger()).child({ node: this.id });
     this.start = this.start.bind(this);
     this.cleanup = this.cleanup.bind(this);
     this.onInterruptGenerate = this.onInterruptGenerate.bind(this);
+  }
+
+  /** The node's logger: the one it was given, else its bus's once its bridge is registered (the app's). */
+  protected get log(): Logger {
+    return this.#log;
   }
 
   /** Called when the system starts. */
@@ -60,7 +68,8 @@ export abstract class Node {
   }
 
   /** @internal */
-  [attachNode](publish: NodePublisher): void {
+  [attachNode](publish: NodePublisher, busLog?: Logger): void {
     this.#publish = publish;
+    if (!this.#ownLogger && busLog !== undefined) this.#log = busLog.child({ node: this.id });
   }
 }

@@ -338,6 +338,19 @@ describe("ReasoningNode", () => {
   });
 
   describe("metrics", () => {
+    it("logs through its bus's logger when it was given none", async () => {
+      const logger = new SpyLogger();
+      const node = new QuietNode({});
+      new Bus({ logger }).registerBridge("agent", new Bridge(node));
+      await collect(node.generate());
+      expect(logger.lines).toContainEqual(
+        expect.objectContaining({
+          msg: "generation finished",
+          fields: expect.objectContaining({ bridge: "agent", node: "agent" }) as unknown,
+        }),
+      );
+    });
+
     it("logs a generation cancelled before its first chunk at debug only (no info line per interrupt)", async () => {
       const logger = new SpyLogger();
       class Waiting extends ReasoningNode {

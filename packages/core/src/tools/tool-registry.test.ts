@@ -303,6 +303,19 @@ describe("ToolRegistry", () => {
       expect(result?.error).toBe('Unknown tool "get_wether". Available tools: get_weather, echo.');
     });
 
+    it("logs a batch through the logger the caller passes (the node's, so the app's)", async () => {
+      const own = recordingLogger();
+      const callers = recordingLogger();
+      await registryOf([echo], { logger: own }).execute(
+        [{ id: "u", name: "nope", arguments: "" }],
+        { logger: callers },
+      );
+      expect(callers.records).toContainEqual(
+        expect.objectContaining({ level: "info", msg: "model called an unknown tool" }),
+      );
+      expect(own.records).toEqual([]);
+    });
+
     it("gives the model a thrown error's message only: no stack, no server paths", async () => {
       const reader = defineTool({
         name: "reader",

@@ -44,6 +44,11 @@ export interface ExecuteToolsOptions {
    */
   timeoutMs?: number;
   /**
+   * Logs this batch's tool calls (a node passes its own logger, so tool logs follow the app's
+   * level and redaction). Default: the registry's logger.
+   */
+  logger?: Logger;
+  /**
    * Also receives this batch's background results (see {@link ToolRegistryOptions.onBackgroundResult});
    * called before the registry's own callback. Lets the node running the batch record them.
    */
@@ -177,15 +182,17 @@ export class ToolRegistry implements Iterable<Tool> {
     options: ExecuteToolsOptions = {},
   ): Promise<ToolResult[]> {
     const { parallel = true, signal } = options;
+    const log =
+      options.logger === undefined ? this.#log : options.logger.child({ component: "tools" });
     const timeoutMs = options.timeoutMs ?? this.#defaultTimeoutMs;
     const reportBackground = (result: ToolResult): void =>
       this.#reportBackground(result, options.onBackgroundResult);
     const runOne = (call: ToolCallInput): Promise<ToolResult> => {
       try {
-        return this.#dispatch(call, signal, timeoutMs, reportBackground);
+        return this.#dispatch(call, signal, timeoutMs, reportBackground, log);
       } catch (error) {
         // #dispatch guards every step; this only catches a bug or a hostile call object.
-        this.#log.error({ err: error }, "tool call could not be dispatched");
+        log.error({ err: error }, "tool call could not be dispatched");
         return Promise.resolve(
           new ToolResult({ toolName: "", error: "the tool call could not be dispatched" }),
         );
@@ -195,7 +202,7 @@ export class ToolRegistry implements Iterable<Tool> {
     try {
       list = Array.from(calls);
     } catch (error) {
-      this.#log.error({ err: error }, "tool calls are not iterable");
+      log.error({ err: error }, "tool calls are not iterable");
       return [];
     }
     if (parallel) return Promise.all(list.map(runOne));
@@ -209,6 +216,7 @@ export class ToolRegistry implements Iterable<Tool> {
     signal: AbortSignal | undefined,
     timeoutMs: number,
     reportBackground: (result: ToolResult) => void,
+    log: Logger,
   ): Promise<ToolResult> {
     const call = parseToolCall(input);
     const fail = (error: string, interrupted?: true): Promise<ToolResult> =>
@@ -224,17 +232,17 @@ export class ToolRegistry implements Iterable<Tool> {
     const fields = { toolName: call.toolName, toolCallId: call.toolCallId };
 
     if (signal?.aborted) {
-      this.#log.debug(fields, "tool call not run: interrupted");
+      log.debug(fields, "tool call not run: interrupted");
       return fail(NOT_RUN_MESSAGE, true);
     }
     const tool = this.#tools.get(call.toolName);
     if (tool === undefined) {
-      this.#log.info(fields, "model called an unknown tool");
+      log.info(fields, "model called an unknown tool");
       return fail(this.#unknownToolMessage(call.toolName));
     }
     if (call.argumentsError !== undefined) {
       // Not the reason: V8's JSON errors quote the model's text, which may carry what the user said.
-      this.#log.info(fields, "model sent unparseable tool arguments");
+      log.info(fields, "model sent unparseable tool arguments");
       return fail(
         `Invalid arguments for tool "${tool.name}": ${call.argumentsError}. ${RETRY_HINT}`,
       );
@@ -242,7 +250,7 @@ export class ToolRegistry implements Iterable<Tool> {
     const parsed = tool.parameters.safeParse(call.args);
     if (!parsed.success) {
       const problems = formatArgumentIssues(parsed.error.issues, call.args);
-      this.#log.info({ ...fields, reason: problems }, "model sent invalid tool arguments");
+      log.info({ ...fields, reason: problems }, "model sent invalid tool arguments");
       return fail(`Invalid arguments for tool "${tool.name}": ${problems}. ${RETRY_HINT}`);
     }
     return runToolCall({
@@ -252,7 +260,7 @@ export class ToolRegistry implements Iterable<Tool> {
       toolCallId: call.toolCallId,
       signal,
       timeoutMs: validTimeout(tool.timeoutMs ?? timeoutMs),
-      log: this.#log,
+      log,
       reportBackground,
     });
   }
