@@ -1,21 +1,21 @@
 import {
   AgentError,
-  AgentGenerationComplete,
-  AgentResponse,
   Authorize,
   Bridge,
-  DTMFOutputEvent,
-  EndCall,
-  LogMetric,
-  ToolCall,
-  ToolResult,
-  TransferCall,
+  createLogger,
+  eventClassFor,
+  SwitchboardError,
+  type Logger,
   type Message,
   type NodeLike,
 } from "@switchboard/core";
+import {
+  OUTPUT_FRAME_EVENTS,
+  outputFrameFor,
+  type OutputFrame,
+  type Transport,
+} from "@switchboard/protocol";
 import { AgentErrorCode, agentErrorFrame } from "./agent-error-frame.js";
-import type { ConversationHarness } from "./conversation-harness.js";
-import type { OutputFrame } from "./frames.js";
 
 /** The source the system broadcasts control events (`Authorize`) as; the user bridge always accepts it. */
 export const SYSTEM_SOURCE = "system";
@@ -23,74 +23,49 @@ export const SYSTEM_SOURCE = "system";
 export const USER_SOURCE = "user";
 
 /**
- * The bridge between the bus and the user's WebSocket: named `"user"`, it broadcasts the harness's
- * input events (source `"user"`) and turns what the speaking node says into output frames.
+ * Route options per event alias where the user bridge sends only some of an event's messages:
+ * only text chunks reach the user today (the other chunk types are for the platform's TTS).
+ */
+const OUTPUT_WHERE: Readonly<Record<string, Readonly<Record<string, unknown>>>> = {
+  "agent.response": { chunkType: "text" },
+};
+
+/**
+ * The bridge between the bus and the user's transport: named `"user"`, it publishes the
+ * transport's input events (source `"user"`) and sends what the speaking node says as output
+ * frames — one route per row of the protocol's `OUTPUT_FRAME_EVENTS`.
  * Only the speaker (and `"system"`) gets through; `Authorize` from `"system"` changes the speaker.
  */
 export class UserBridge extends Bridge {
+  readonly #transport: Transport;
+  readonly #log: Logger;
   #speaker: string;
   #ended = false;
 
-  constructor(harness: ConversationHarness, speaker: NodeLike | string) {
+  /** `log` receives the detail of agent errors, under the correlation id their frame carries. */
+  constructor(transport: Transport, speaker: NodeLike | string, log: Logger = createLogger()) {
     super(USER_SOURCE);
+    this.#transport = transport;
+    this.#log = log;
     this.#speaker = typeof speaker === "string" ? speaker : speaker.id;
     this.authorize(this.#speaker, SYSTEM_SOURCE);
-    this.withInputRouting(harness.events);
-
-    const send = (frame: OutputFrame, from: Message): boolean => {
-      // end_call is the last thing the user hears of this call.
-      if (this.#ended) return false;
-      if (frame.type === "end_call") this.#ended = true;
-      const generationId = from.generationId;
-      return harness.send(
-        generationId === undefined ? frame : { ...frame, generation_id: generationId },
-      );
-    };
-
-    this.on(AgentResponse, { where: { chunkType: "text" } }).map((m) => {
-      send({ type: "message", content: m.event.content }, m);
-    });
-    this.on(ToolCall).map((m) => {
-      const { toolName, toolArgs, toolCallId } = m.event;
-      send({ type: "tool_call", name: toolName, arguments: toolArgs, id: toolCallId }, m);
-    });
-    this.on(ToolResult).map((m) => {
-      const r = m.event;
-      send(
-        {
-          type: "tool_call",
-          name: r.toolName,
-          arguments: r.toolArgs,
-          result: r.success ? r.result : r.resultStr,
-          ...(r.toolCallId === undefined ? {} : { id: r.toolCallId }),
-        },
-        m,
-      );
-    });
-    this.on(EndCall).map((m) => {
-      send({ type: "end_call" }, m);
-    });
-    this.on(AgentError).map((m) => {
-      const code = m.event.code ?? AgentErrorCode.agentError;
-      send(agentErrorFrame(harness.log, code, m.event.error, { node: m.source }), m);
-    });
-    this.on(TransferCall).map((m) => {
-      send({ type: "transfer", target_phone_number: m.event.targetPhoneNumber }, m);
-    });
-    this.on(LogMetric).map((m) => {
-      send({ type: "log_metric", name: m.event.name, value: m.event.value }, m);
-    });
-    this.on(DTMFOutputEvent).map((m) => {
-      send({ type: "dtmf", button: m.event.button }, m);
-    });
-    this.on(AgentGenerationComplete).map((m) => {
-      const { totalLength, chunkCount, interrupted } = m.event;
-      const metadata: Record<string, unknown> = {};
-      if (totalLength !== undefined) metadata["total_length"] = totalLength;
-      if (chunkCount !== undefined) metadata["chunk_count"] = chunkCount;
-      if (interrupted !== undefined) metadata["interrupted"] = interrupted;
-      send({ type: "log_event", event: "generation_complete", metadata }, m);
-    });
+    for (const row of OUTPUT_FRAME_EVENTS) {
+      const eventClass = eventClassFor(row.event);
+      if (eventClass === undefined) {
+        throw new SwitchboardError("ROUTE_CONFIG", `no event registered as "${row.event}"`);
+      }
+      const where = OUTPUT_WHERE[row.event];
+      this.on(eventClass, where === undefined ? {} : { where }).map((m) => {
+        // An agent failure goes out generic and coded; its detail stays in the log.
+        const frame =
+          m.event instanceof AgentError
+            ? agentErrorFrame(this.#log, m.event.code ?? AgentErrorCode.agentError, m.event.error, {
+                node: m.source,
+              })
+            : outputFrameFor(row, m.event);
+        this.#send(frame, m);
+      });
+    }
     this.on(Authorize, { source: SYSTEM_SOURCE }).map((m) => this.setSpeaker(m.event.agent));
   }
 
@@ -105,6 +80,16 @@ export class UserBridge extends Bridge {
   }
 
   /**
+   * Starts publishing the transport's input on the bus (call it once the bus has started;
+   * `VoiceAgentSystem.start()` does). Each event is published as it arrives, through
+   * `Bridge.publish`, whose promise is the bus's back-pressure.
+   * @example await bus.start(); userBridge.connectInput();
+   */
+  connectInput(): void {
+    this.#transport.connectInput((event) => this.publish(event));
+  }
+
+  /**
    * Makes `nodeId` the only node (besides `"system"`) whose events reach the user.
    * @example userBridge.setSpeaker("billing")
    */
@@ -114,19 +99,33 @@ export class UserBridge extends Bridge {
     this.#speaker = nodeId;
     this.authorize(nodeId, SYSTEM_SOURCE);
   }
+
+  #send(frame: OutputFrame, from: Message): boolean {
+    // end_call is the last thing the user hears of this call.
+    if (this.#ended) return false;
+    if (frame.type === "end_call") this.#ended = true;
+    const generationId = from.generationId;
+    return this.#transport.send(
+      generationId === undefined ? frame : { ...frame, generation_id: generationId },
+    );
+  }
 }
 
 /**
- * Creates the `"user"` bridge of a session: harness input in (source `"user"`), the authorized
- * node's `AgentResponse`, tool calls and results, `EndCall`, `TransferCall`, `AgentError`,
- * `LogMetric`, `DTMFOutputEvent` and `AgentGenerationComplete` out as frames.
+ * Creates the `"user"` bridge of a session: transport input in (source `"user"`, once
+ * `connectInput()` is called), and out as frames the authorized node's events of every row of
+ * `OUTPUT_FRAME_EVENTS`: `AgentResponse`, tool calls and results, `EndCall`, `TransferCall`,
+ * `AgentError`, `LogMetric`, `DTMFOutputEvent` and `AgentGenerationComplete`.
  * @example
  * const userBridge = createUserBridge(harness, node);
  * bus.registerBridge("user", userBridge);
+ * await bus.start();
+ * userBridge.connectInput();
  */
 export function createUserBridge(
-  harness: ConversationHarness,
+  transport: Transport,
   authorizedNode: NodeLike | string,
+  log?: Logger,
 ): UserBridge {
-  return new UserBridge(harness, authorizedNode);
+  return new UserBridge(transport, authorizedNode, log);
 }

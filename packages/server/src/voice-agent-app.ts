@@ -2,7 +2,7 @@ import { randomBytes } from "node:crypto";
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from "node:http";
 import type { AddressInfo } from "node:net";
 import type { Duplex } from "node:stream";
-import { createLogger, toError, type Logger } from "@switchboard/core";
+import { createLogger, SwitchboardError, toError, type Logger } from "@switchboard/core";
 import { WebSocketServer, type WebSocket } from "ws";
 import {
   callRequestFromQuery,
@@ -17,6 +17,14 @@ import {
   ConversationHarness,
   type ConversationHarnessOptions,
 } from "./conversation-harness.js";
+import {
+  httpErrorOf,
+  parseRequestUrl,
+  readJsonBody,
+  refuseOversized,
+  rejectUpgrade,
+  sendJson,
+} from "./internal/http-json.js";
 import { VoiceAgentSystem, type ShutdownReason } from "./voice-agent-system.js";
 
 /** Sets up one call: add nodes and bridges to `system`, start it, greet, wait for the end. */
@@ -86,8 +94,6 @@ type AppState = "idle" | "listening" | "closing" | "closed";
 
 /** A `websocket_url` must fit in a request line: Node refuses headers over 16 KiB. */
 const MAX_WEBSOCKET_URL_BYTES = 12 * 1024;
-/** After a 413, the rest of an oversized body is read (and dropped) this long so the client can read the answer. */
-const LINGER_MS = 2000;
 
 const CLOSE_BY_REASON: Record<ShutdownReason, [number, string]> = {
   client_closed: [CloseCode.normal, "client closed"],
@@ -98,14 +104,9 @@ const CLOSE_BY_REASON: Record<ShutdownReason, [number, string]> = {
   error: [CloseCode.internalError, "agent failed"],
 };
 
-class HttpError extends Error {
-  constructor(
-    readonly status: number,
-    message: string,
-  ) {
-    super(message);
-  }
-}
+const shuttingDown = () => new SwitchboardError("SHUTTING_DOWN", "server is shutting down");
+const rejected = () =>
+  new SwitchboardError("CALL_REJECTED", "call rejected by the pre-call handler");
 
 /**
  * The agent server: `POST /chats` accepts a call and answers with its `websocket_url`,
@@ -123,7 +124,7 @@ class HttpError extends Error {
  * });
  * await app.run();
  */
-export class VoiceAgentApp {
+export class VoiceAgentApp implements AsyncDisposable {
   readonly log: Logger;
   readonly #handler: CallHandler;
   readonly #options: VoiceAgentAppOptions;
@@ -183,7 +184,10 @@ export class VoiceAgentApp {
    */
   async listen(options: { port?: number; host?: string } = {}): Promise<ListenInfo> {
     if (this.#state !== "idle")
-      throw new Error(`VoiceAgentApp.listen(): the app is ${this.#state}`);
+      throw new SwitchboardError(
+        "SESSION_CONFIG",
+        `VoiceAgentApp.listen(): the app is ${this.#state}`,
+      );
     const port = options.port ?? (process.env["PORT"] ? Number(process.env["PORT"]) : 8000);
     const host = options.host ?? "0.0.0.0";
     await new Promise<void>((resolve, reject) => {
@@ -220,6 +224,16 @@ export class VoiceAgentApp {
   close(): Promise<void> {
     this.#closed ??= this.#close();
     return this.#closed;
+  }
+
+  /** `idle → listening → closing → closed`. */
+  get state(): "idle" | "listening" | "closing" | "closed" {
+    return this.#state;
+  }
+
+  /** Same as `close()`, for `await using`. */
+  [Symbol.asyncDispose](): Promise<void> {
+    return this.close();
   }
 
   /**
@@ -286,47 +300,39 @@ export class VoiceAgentApp {
       const url = parseRequestUrl(req);
       if (url.pathname === "/status") {
         if (req.method !== "GET" && req.method !== "HEAD")
-          throw new HttpError(405, "use GET /status");
+          throw new SwitchboardError("METHOD_NOT_ALLOWED", "use GET /status");
         sendJson(res, 200, {
           status: "ok",
           sessions: this.#sessions.size,
           uptime_s: Math.round((Date.now() - this.#startedAt) / 1000),
         });
       } else if (url.pathname === "/chats") {
-        if (req.method !== "POST") throw new HttpError(405, "use POST /chats");
+        if (req.method !== "POST")
+          throw new SwitchboardError("METHOD_NOT_ALLOWED", "use POST /chats");
         await this.#onChats(req, res);
       } else {
-        throw new HttpError(404, `no route for ${req.method ?? "GET"} ${url.pathname}`);
+        throw new SwitchboardError(
+          "NOT_FOUND",
+          `no route for ${req.method ?? "GET"} ${url.pathname}`,
+        );
       }
     } catch (error) {
-      if (error instanceof HttpError) {
-        this.log.debug({ status: error.status, problem: error.message }, "request refused");
-        if (error.status === 413) refuseOversized(req, res, error.message);
-        else sendJson(res, error.status, { error: error.message });
-      } else {
-        this.log.error({ err: toError(error) }, "request failed");
-        sendJson(res, 500, { error: "internal error" });
-      }
+      const answer = httpErrorOf(error);
+      if (answer.internal) this.log.error({ err: toError(error) }, "request failed");
+      else this.log.debug({ status: answer.status, problem: answer.message }, "request refused");
+      if (answer.status === 413) refuseOversized(req, res, answer.message);
+      else sendJson(res, answer.status, { error: answer.message });
     }
   }
 
   async #onChats(req: IncomingMessage, res: ServerResponse): Promise<void> {
-    if (this.#state !== "listening") throw new HttpError(503, "server is shutting down");
-    const text = await readBody(req, this.#maxBodyBytes);
-    let body: unknown = {};
-    if (text.trim() !== "") {
-      try {
-        body = JSON.parse(text);
-      } catch (error) {
-        const problem = error instanceof SyntaxError ? error.message : "too deeply nested";
-        throw new HttpError(400, `request body is not valid JSON: ${problem}`);
-      }
-    }
+    if (this.#state !== "listening") throw shuttingDown();
+    const body = await readJsonBody(req, this.#maxBodyBytes);
     const parsed = parseCallRequestBody(body);
-    if (!parsed.ok) throw new HttpError(400, parsed.error);
+    if (!parsed.ok) throw new SwitchboardError("INVALID_REQUEST", parsed.error);
     this.#checkMetadata(parsed.call);
     const accepted = await this.#preCall(parsed.call);
-    if (accepted === null) throw new HttpError(403, "call rejected by the pre-call handler");
+    if (accepted === null) throw rejected();
     this.#checkMetadata(accepted.call);
     // The call travels in the signed token: nothing is kept here, so no call can be replaced or
     // taken over by another POST, and any instance with the same secret accepts the WebSocket.
@@ -338,8 +344,8 @@ export class VoiceAgentApp {
     const host = req.headers.host ?? `localhost:${(this.#server.address() as AddressInfo).port}`;
     const websocketUrl = `${proto}://${host}/ws?call_id=${encodeURIComponent(accepted.call.callId)}&token=${token}`;
     if (Buffer.byteLength(websocketUrl) > MAX_WEBSOCKET_URL_BYTES) {
-      throw new HttpError(
-        413,
+      throw new SwitchboardError(
+        "PAYLOAD_TOO_LARGE",
         `call request too large for its call token (over ${MAX_WEBSOCKET_URL_BYTES} bytes once signed); shorten agent.system_prompt or metadata`,
       );
     }
@@ -363,7 +369,7 @@ export class VoiceAgentApp {
 
   #checkMetadata(call: CallRequest): void {
     const problem = checkMetadata(call.metadata, this.#metadataLimits);
-    if (problem !== undefined) throw new HttpError(400, problem);
+    if (problem !== undefined) throw new SwitchboardError("INVALID_REQUEST", problem);
   }
 
   async #onUpgrade(req: IncomingMessage, socket: Duplex, head: Buffer): Promise<void> {
@@ -373,18 +379,18 @@ export class VoiceAgentApp {
     );
     try {
       const url = parseRequestUrl(req);
-      if (url.pathname !== "/ws") throw new HttpError(404, `no WebSocket route at ${url.pathname}`);
-      if (this.#state !== "listening") throw new HttpError(503, "server is shutting down");
+      if (url.pathname !== "/ws")
+        throw new SwitchboardError("NOT_FOUND", `no WebSocket route at ${url.pathname}`);
+      if (this.#state !== "listening") throw shuttingDown();
       const call = await this.#callFor(url.searchParams);
-      if (call === null) throw new HttpError(403, "call rejected by the pre-call handler");
-      if (this.#state !== "listening") throw new HttpError(503, "server is shutting down");
+      if (call === null) throw rejected();
+      if (this.#state !== "listening") throw shuttingDown();
       this.#wss.handleUpgrade(req, socket, head, (ws) => this.#startSession(ws, call));
     } catch (error) {
-      const status = error instanceof HttpError ? error.status : 500;
-      if (error instanceof HttpError)
-        this.log.debug({ status, problem: error.message }, "upgrade refused");
-      if (!(error instanceof HttpError)) this.log.error({ err: toError(error) }, "upgrade failed");
-      rejectUpgrade(socket, status, error instanceof HttpError ? error.message : "internal error");
+      const answer = httpErrorOf(error);
+      if (answer.internal) this.log.error({ err: toError(error) }, "upgrade failed");
+      else this.log.debug({ status: answer.status, problem: answer.message }, "upgrade refused");
+      rejectUpgrade(socket, answer.status, answer.message);
     }
   }
 
@@ -397,9 +403,13 @@ export class VoiceAgentApp {
     if (token !== null) {
       const verified = verifyCallToken(token, { secret: this.#secret });
       if (verified.ok) return verified.call;
-      throw new HttpError(401, `call token refused: ${verified.reason.replace("_", " ")}`);
+      throw new SwitchboardError(
+        "UNAUTHORIZED",
+        `call token refused: ${verified.reason.replace("_", " ")}`,
+      );
     }
-    if (this.#requireToken) throw new HttpError(401, "a call token is required: POST /chats first");
+    if (this.#requireToken)
+      throw new SwitchboardError("UNAUTHORIZED", "a call token is required: POST /chats first");
     const call = callRequestFromQuery(query);
     this.#checkMetadata(call);
     const accepted = await this.#preCall(call);
@@ -444,92 +454,4 @@ export class VoiceAgentApp {
     await system.cleanup(...CLOSE_BY_REASON[reason]);
     log.info({ callId: call.callId, reason }, "call ended");
   }
-}
-
-function sendJson(res: ServerResponse, status: number, body: unknown): void {
-  const text = JSON.stringify(body);
-  res.writeHead(status, {
-    "content-type": "application/json",
-    "content-length": Buffer.byteLength(text),
-  });
-  res.end(text);
-}
-
-/**
- * Reads a request body up to `limit` bytes. Past it (or when `content-length` says so up front) it
- * throws a 413 without destroying the request, so the answer can still reach the client.
- */
-function readBody(req: IncomingMessage, limit: number): Promise<string> {
-  const tooLarge = () => new HttpError(413, `request body exceeds ${limit} bytes`);
-  if (Number(req.headers["content-length"] ?? 0) > limit) return Promise.reject(tooLarge());
-  return new Promise((resolve, reject) => {
-    const chunks: Buffer[] = [];
-    let size = 0;
-    const onData = (chunk: Buffer) => {
-      size += chunk.byteLength;
-      if (size > limit) {
-        done();
-        reject(tooLarge());
-      } else {
-        chunks.push(chunk);
-      }
-    };
-    const onEnd = () => {
-      done();
-      resolve(Buffer.concat(chunks).toString("utf8"));
-    };
-    const onAborted = () => {
-      done();
-      reject(new HttpError(400, "request body aborted"));
-    };
-    const done = () => {
-      req.off("data", onData).off("end", onEnd).off("error", onAborted).off("aborted", onAborted);
-    };
-    req.on("data", onData).on("end", onEnd).on("error", onAborted).on("aborted", onAborted);
-  });
-}
-
-/** The request's URL, or 400 for one that does not parse (never a 500 with a stack). */
-function parseRequestUrl(req: IncomingMessage): URL {
-  try {
-    return new URL(req.url ?? "/", "http://localhost");
-  } catch {
-    throw new HttpError(400, "malformed request URL");
-  }
-}
-
-/**
- * Answers 413 in a way the client can read: the answer goes out with `Connection: close`, the rest
- * of the body is read and dropped (a reset would discard the answer in the client's buffers), and
- * the connection is closed once the client stops sending or after a short linger.
- */
-function refuseOversized(req: IncomingMessage, res: ServerResponse, message: string): void {
-  res.shouldKeepAlive = false;
-  const socket = req.socket;
-  const linger = setTimeout(() => socket.destroy(), LINGER_MS);
-  linger.unref();
-  socket.once("close", () => clearTimeout(linger));
-  req.on("error", () => socket.destroy());
-  req.resume();
-  sendJson(res, 413, { error: message });
-}
-
-const STATUS_TEXT: Record<number, string> = {
-  400: "Bad Request",
-  401: "Unauthorized",
-  403: "Forbidden",
-  404: "Not Found",
-  500: "Internal Server Error",
-  503: "Service Unavailable",
-};
-
-function rejectUpgrade(socket: Duplex, status: number, message: string): void {
-  if (socket.destroyed) return;
-  const body = JSON.stringify({ error: message });
-  socket.end(
-    `HTTP/1.1 ${status} ${STATUS_TEXT[status] ?? "Error"}\r\n` +
-      "Connection: close\r\n" +
-      "Content-Type: application/json\r\n" +
-      `Content-Length: ${Buffer.byteLength(body)}\r\n\r\n${body}`,
-  );
 }
