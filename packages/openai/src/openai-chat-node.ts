@@ -1,5 +1,6 @@
 import {
   AgentError,
+  delay,
   isAbortError,
   ReasoningNode,
   ToolCall,
@@ -7,13 +8,11 @@ import {
   type ConversationContext,
   type ReasoningNodeOptions,
   type Tool,
-  type ToolArgs,
   type ToolResult,
 } from "@switchboard/core";
 import type { ChatModel, ChatToolCall } from "./chat-model.js";
 import { ChatModelError, toChatModelError } from "./chat-model-error.js";
 import { contextToMessages, type ContextToMessagesOptions } from "./context-to-messages.js";
-import { abortableDelay } from "./internal/abortable-delay.js";
 import { toRegistry } from "./internal/offered-tools.js";
 
 /** Options of {@link OpenAIChatNode}. */
@@ -98,17 +97,10 @@ interface NodeSettings {
   messages: ContextToMessagesOptions | undefined;
 }
 
+/** The model's call as an event; `ToolCall` parses the raw arguments, once. */
 function toToolCallEvent(call: ChatToolCall): ToolCall {
   const init = { toolName: call.name, toolCallId: call.id };
   if (call.arguments.trim() === "") return new ToolCall(init);
-  try {
-    const args: unknown = JSON.parse(call.arguments);
-    if (typeof args === "object" && args !== null && !Array.isArray(args)) {
-      return new ToolCall({ ...init, toolArgs: args as ToolArgs });
-    }
-  } catch {
-    // Kept raw below: the registry turns it into a ToolResult error the model can act on.
-  }
   return new ToolCall({ ...init, rawArguments: call.arguments });
 }
 
@@ -204,15 +196,20 @@ export class OpenAIChatNode extends ReasoningNode {
             const error = toChatModelError(thrown);
             calls = [];
             if (!started && error.retryable && attempt < this.#options.maxRetries) {
-              const delay = Math.min(
+              const retryDelay = Math.min(
                 error.retryAfterMs ?? this.#options.retryDelayMs * 2 ** attempt,
                 MAX_RETRY_DELAY_MS,
               );
               this.log.warn(
-                { err: error, attempt: attempt + 1, delayMs: delay },
+                { err: error, attempt: attempt + 1, delayMs: retryDelay },
                 "model request failed; retrying",
               );
-              if (!(await abortableDelay(delay, signal))) return;
+              try {
+                await delay(retryDelay, { signal });
+              } catch (waitError) {
+                if (isAbortError(waitError)) return;
+                throw waitError;
+              }
               continue;
             }
             this.log.error(
@@ -274,9 +271,11 @@ export class OpenAIChatNode extends ReasoningNode {
       ...(this.#options.toolTimeoutMs !== undefined && { timeoutMs: this.#options.toolTimeoutMs }),
     });
     const timer = new AbortController();
-    const slow = abortableDelay(
-      this.#options.fillerAfterMs,
-      AbortSignal.any([signal, timer.signal]),
+    const slow = delay(this.#options.fillerAfterMs, {
+      signal: AbortSignal.any([signal, timer.signal]),
+    }).then(
+      () => true,
+      () => false,
     );
     const first = await Promise.race([running, slow]);
     timer.abort();

@@ -1,6 +1,6 @@
+import { delay, isAbortError } from "@switchboard/core";
 import type { ChatMessage } from "./chat-message.js";
 import type { ChatChunk, ChatModel, ChatRequest, ChatToolCall } from "./chat-model.js";
-import { abortableDelay } from "./internal/abortable-delay.js";
 import { toolNames } from "./internal/offered-tools.js";
 
 /** Options of {@link ScriptedChat}. */
@@ -100,13 +100,11 @@ export class ScriptedChat implements ChatModel {
     const reply = this.#reply(request);
     const parts = tokens(reply.content);
     for (const [i, token] of parts.entries()) {
-      if (
-        !(await abortableDelay(i === 0 ? this.#firstTokenDelayMs : this.#interTokenDelayMs, signal))
-      )
+      if (!(await waited(i === 0 ? this.#firstTokenDelayMs : this.#interTokenDelayMs, signal)))
         return;
       yield { content: token };
     }
-    if (parts.length === 0 && !(await abortableDelay(this.#firstTokenDelayMs, signal))) return;
+    if (parts.length === 0 && !(await waited(this.#firstTokenDelayMs, signal))) return;
     if (signal?.aborted) return;
     const toolCalls = reply.toolCalls?.map((call) => ({
       id: `call_scripted_${++this.#callIds}`,
@@ -168,5 +166,16 @@ export class ScriptedChat implements ChatModel {
         "To talk to a real model, set OPENAI_API_KEY, or OPENAI_BASE_URL for a local server. " +
         "Meanwhile, try interrupting me in the middle of a sentence: I'll stop talking right away.",
     };
+  }
+}
+
+/** Waits `ms`; `false` instead of an AbortError when `signal` aborts (the stream then ends quietly). */
+async function waited(ms: number, signal: AbortSignal | undefined): Promise<boolean> {
+  try {
+    await delay(ms, { signal });
+    return true;
+  } catch (error) {
+    if (isAbortError(error)) return false;
+    throw error;
   }
 }

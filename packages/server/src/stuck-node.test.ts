@@ -79,7 +79,7 @@ describe("a node stuck in an await that ignores its signal", () => {
     expect(lines).toContainEqual(
       expect.objectContaining({
         level: 40,
-        msg: "execution abandoned: still tearing down past its deadline",
+        msg: "generation abandoned: still tearing down past its deadline",
         session: "stuck",
         bridge: "agent",
         route: expect.any(String) as unknown,

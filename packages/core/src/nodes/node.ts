@@ -1,4 +1,4 @@
-import { attachNode, type NodePublisher } from "../internal/node-link.js";
+import { busLogOfNode, publishFromNode } from "../internal/outbox.js";
 import { createLogger, type Logger } from "../logger.js";
 import type { Message } from "../message.js";
 
@@ -31,23 +31,29 @@ function defaultId(className: string): string {
  */
 export abstract class Node {
   readonly id: string;
-  #log: Logger;
-  /** Whether the logger came from the options (then it stays, whatever bus the node joins). */
-  readonly #ownLogger: boolean;
-  #publish: NodePublisher | undefined;
+  /** The logger from the options; without one, the bus's (the app's) once the bridge is on one. */
+  readonly #ownLog: Logger | undefined;
+  #defaultLog: Logger | undefined;
+  #busLog: { from: Logger; child: Logger } | undefined;
 
   constructor(options: NodeOptions = {}) {
     this.id = options.nodeId ?? defaultId(new.target.name);
-    this.#ownLogger = options.logger !== undefined;
-    this.#log = (options.logger ?? createLogger()).child({ node: this.id });
+    this.#ownLog = options.logger?.child({ node: this.id });
     this.start = this.start.bind(this);
     this.cleanup = this.cleanup.bind(this);
     this.onInterruptGenerate = this.onInterruptGenerate.bind(this);
   }
 
-  /** The node's logger: the one it was given, else its bus's once its bridge is registered (the app's). */
+  /** The node's logger: the one it was given, else its bridge's on the bus (the app's), else pino. */
   protected get log(): Logger {
-    return this.#log;
+    if (this.#ownLog !== undefined) return this.#ownLog;
+    const busLog = busLogOfNode(this);
+    if (busLog !== undefined) {
+      if (this.#busLog?.from !== busLog)
+        this.#busLog = { from: busLog, child: busLog.child({ node: this.id }) };
+      return this.#busLog.child;
+    }
+    return (this.#defaultLog ??= createLogger().child({ node: this.id }));
   }
 
   /** Called when the system starts. */
@@ -64,12 +70,6 @@ export abstract class Node {
    * A no-op until the node's bridge is registered on a bus.
    */
   protected publish(event: object): void {
-    this.#publish?.(event);
-  }
-
-  /** @internal */
-  [attachNode](publish: NodePublisher, busLog?: Logger): void {
-    this.#publish = publish;
-    if (!this.#ownLogger && busLog !== undefined) this.#log = busLog.child({ node: this.id });
+    publishFromNode(this, event);
   }
 }
