@@ -38,4 +38,4 @@ const app = new VoiceAgentApp(
 
 // Listens on PORT (default 8000) and shuts down gracefully on SIGINT/SIGTERM.
 const { url } = await app.run();
-console.log(`agent on ${url}: try "npx switchboard chat ${url}"`);
+console.log(`agent on ${url}: try "npx @switchboard/cli chat ${url}"`);

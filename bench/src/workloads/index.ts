@@ -9,6 +9,7 @@ export const workloadNames = [
   "wire",
   "sessions",
   "soak",
+  "chunking",
 ] as const;
 
 export type WorkloadName = (typeof workloadNames)[number];
@@ -30,6 +31,8 @@ export async function loadWorkload(name: string): Promise<Workload> {
       return (await import("./sessions.js")).sessions;
     case "soak":
       return (await import("./soak.js")).soak;
+    case "chunking":
+      return (await import("./chunking.js")).chunking;
   }
   throw new Error(`unknown workload "${name}"; one of ${workloadNames.join(", ")}`);
 }

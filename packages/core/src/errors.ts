@@ -22,7 +22,11 @@ export type SwitchboardErrorCode =
   /** Server: the app is shutting down or not listening (HTTP 503). */
   | "SHUTTING_DOWN"
   /** Server: a system, harness or app used out of order (e.g. `start()` before `withSpeakingNode`). */
-  | "SESSION_CONFIG";
+  | "SESSION_CONFIG"
+  /** Two copies of @switchboard/core were loaded. */
+  | "DUPLICATE_CORE"
+  /** An environment variable is invalid (named in the message). */
+  | "CONFIG_ERROR";
 
 /**
  * Base class of the errors Switchboard throws on purpose; `code` is stable, the message is for people.

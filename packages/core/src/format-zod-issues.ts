@@ -1,4 +1,4 @@
-import type { z } from "zod";
+import type { z } from "zod/v4";
 
 /**
  * Describes zod's issues field by field, e.g.

@@ -1,3 +1,5 @@
+// First: refuse to run beside a second copy of core (see internal/single-copy.ts).
+import "./internal/single-copy.js";
 export * from "./events.js";
 export { registerEvent, eventAlias, eventClassFor, type EventClass } from "./event-registry.js";
 export { Message, type MessageInit } from "./message.js";
@@ -40,9 +42,16 @@ export {
 } from "./route-builder.js";
 export type { RouteContext } from "./route-context.js";
 export { SwitchboardError, isAbortError, toError, type SwitchboardErrorCode } from "./errors.js";
-export { createLogger, type Logger } from "./logger.js";
+export { createLogger, type CreateLoggerOptions, type Logger } from "./logger.js";
 export { delay, type DelayOptions } from "./delay.js";
 export { formatZodIssues } from "./format-zod-issues.js";
+export {
+  readEnvConfig,
+  configError,
+  LOG_LEVELS,
+  type EnvConfig,
+  type LogLevel,
+} from "./env-config.js";
 export * from "./operators/index.js";
 export * from "./tools/index.js";
 export * from "./nodes/index.js";

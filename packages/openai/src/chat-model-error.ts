@@ -1,5 +1,4 @@
 import { SwitchboardError } from "@switchboard/core";
-import { APIConnectionError, APIError } from "openai";
 
 /**
  * What went wrong with a model request, in the terms a caller decides on:
@@ -49,45 +48,66 @@ function kindOfStatus(status: number): ChatModelErrorKind {
   return "bad_request";
 }
 
-function retryAfterMs(headers: Headers | undefined): number | undefined {
-  const ms = Number(headers?.get("retry-after-ms") ?? Number.NaN);
+/** Reads a header from a fetch `Headers` or a plain record (older clients, other SDKs). */
+function header(headers: unknown, name: string): string | undefined {
+  if (typeof headers !== "object" || headers === null) return undefined;
+  if ("get" in headers && typeof headers.get === "function") {
+    const value: unknown = headers.get.call(headers, name);
+    return typeof value === "string" ? value : undefined;
+  }
+  const value = (headers as Record<string, unknown>)[name];
+  return typeof value === "string" ? value : undefined;
+}
+
+function retryAfterMs(headers: unknown): number | undefined {
+  const ms = Number(header(headers, "retry-after-ms") ?? Number.NaN);
   if (Number.isFinite(ms) && ms >= 0) return ms;
-  const seconds = Number(headers?.get("retry-after") ?? Number.NaN);
+  const seconds = Number(header(headers, "retry-after") ?? Number.NaN);
   if (Number.isFinite(seconds) && seconds >= 0) return seconds * 1000;
   return undefined;
 }
 
+/** The openai SDK's error names (the same in 4, 5, 6 and 7) for a request that never got an answer. */
+const CONNECTION_ERROR_NAMES = new Set(["APIConnectionError", "APIConnectionTimeoutError"]);
+
 /**
  * Converts anything a model request threw into a {@link ChatModelError} — the one place the
- * `openai` SDK's errors (and `fetch`'s) are interpreted.
+ * `openai` SDK's errors (and `fetch`'s) are interpreted. Errors are read by their `status` and
+ * `name`, never by `instanceof`: a user's own client may come from another copy or major version
+ * of `openai`, and its 401 must still be an `auth` error, not a retryable connection failure.
  */
 export function toChatModelError(error: unknown): ChatModelError {
   if (error instanceof ChatModelError) return error;
-  if (error instanceof APIConnectionError) {
-    return new ChatModelError(`Could not reach the model server: ${error.message}`, {
-      kind: "connection",
-      cause: error,
-    });
-  }
-  if (error instanceof APIError) {
-    const status = typeof error.status === "number" ? error.status : undefined;
-    const kind = status === undefined ? "stream" : kindOfStatus(status);
-    const after = retryAfterMs(error.headers instanceof Headers ? error.headers : undefined);
-    return new ChatModelError(`Model request failed: ${error.message}`, {
-      kind,
-      ...(status !== undefined && { status }),
+  const fields: { name?: unknown; status?: unknown; headers?: unknown } =
+    typeof error === "object" && error !== null ? error : {};
+  const message = error instanceof Error ? error.message : String(error);
+  if (typeof fields.status === "number") {
+    const status = fields.status;
+    const after = retryAfterMs(fields.headers);
+    return new ChatModelError(`Model request failed: ${message}`, {
+      kind: kindOfStatus(status),
+      status,
       ...(after !== undefined && { retryAfterMs: after }),
       cause: error,
     });
   }
+  if (typeof fields.name === "string" && CONNECTION_ERROR_NAMES.has(fields.name)) {
+    return new ChatModelError(`Could not reach the model server: ${message}`, {
+      kind: "connection",
+      cause: error,
+    });
+  }
+  // The SDK throws a status-less APIError for an error event inside the stream.
+  if (fields.name === "APIError") {
+    return new ChatModelError(`Model request failed: ${message}`, { kind: "stream", cause: error });
+  }
   if (error instanceof SyntaxError) {
-    return new ChatModelError(`The model server sent a malformed stream: ${error.message}`, {
+    return new ChatModelError(`The model server sent a malformed stream: ${message}`, {
       kind: "stream",
       cause: error,
     });
   }
   // fetch's body reader throws a plain TypeError ("terminated") when the connection drops mid-stream.
-  const message = error instanceof Error ? error.message : String(error);
   return new ChatModelError(`The connection to the model server failed: ${message}`, {
     kind: "connection",
     cause: error,

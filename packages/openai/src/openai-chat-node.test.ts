@@ -9,7 +9,7 @@ import {
   type Logger,
 } from "@switchboard/core";
 import { FakeOpenAIServer, type FakeReply } from "@switchboard/testing";
-import { afterEach, beforeEach, describe, expect, it } from "vitest";
+import { afterEach, beforeEach, describe, expect, it, onTestFinished, vi } from "vitest";
 import { z } from "zod";
 import { OpenAIChat } from "./openai-chat.js";
 import { OpenAIChatNode, type OpenAIChatNodeOptions } from "./openai-chat-node.js";
@@ -397,6 +397,9 @@ describe("OpenAIChatNode", () => {
 
     it("an interrupt during a retry backoff ends quietly without another request", async () => {
       server.enqueue({ error: { status: 503 } });
+      // Full jitter draws the delay from 0..window; pin the draw near the top so the backoff is long.
+      const random = vi.spyOn(Math, "random").mockReturnValue(0.99);
+      onTestFinished(() => random.mockRestore());
       const { logger, warned } = watchingLogger();
       const controller = new AbortController();
       const node = makeNode({ logger, retryDelayMs: 60_000 });

@@ -13,6 +13,7 @@ import {
 import type { ChatModel, ChatToolCall } from "./chat-model.js";
 import { ChatModelError, toChatModelError } from "./chat-model-error.js";
 import { contextToMessages, type ContextToMessagesOptions } from "./context-to-messages.js";
+import { retryDelay } from "./internal/retry-delay.js";
 import { toRegistry } from "./internal/offered-tools.js";
 
 /** Options of {@link OpenAIChatNode}. */
@@ -23,7 +24,7 @@ export interface OpenAIChatNodeOptions extends ReasoningNodeOptions {
   tools?: ToolRegistry | readonly Tool[];
   /** How many rounds of tool calls one reply may take; the next request offers no tools. Default 5. */
   maxToolRounds?: number;
-  /** Say {@link fillerText} when tools are still running after this many ms. Default 1500. */
+  /** Say `fillerText` when tools are still running after this many ms. Default 1500. */
   fillerAfterMs?: number;
   /** Default "One moment while I look that up." */
   fillerText?: string;
@@ -31,7 +32,10 @@ export interface OpenAIChatNodeOptions extends ReasoningNodeOptions {
   fallbackText?: string;
   /** Retries of a request that failed before its first chunk with a rate limit, server or connection error. Default 2. */
   maxRetries?: number;
-  /** First retry delay in ms; doubles each retry (a server's `retry-after` wins, capped at 4 s). Default 250. */
+  /**
+   * The first retry waits a random 0..`retryDelayMs` ms ("full jitter"); the window doubles each
+   * retry. A server's `retry-after` wins. Capped at 4 s. Default 250.
+   */
   retryDelayMs?: number;
   /**
    * Per tool call; a call still running after this is aborted and reported as timed out. A tool's
@@ -196,16 +200,18 @@ export class OpenAIChatNode extends ReasoningNode {
             const error = toChatModelError(thrown);
             calls = [];
             if (!started && error.retryable && attempt < this.#options.maxRetries) {
-              const retryDelay = Math.min(
-                error.retryAfterMs ?? this.#options.retryDelayMs * 2 ** attempt,
-                MAX_RETRY_DELAY_MS,
-              );
+              const wait = retryDelay({
+                attempt,
+                baseMs: this.#options.retryDelayMs,
+                capMs: MAX_RETRY_DELAY_MS,
+                retryAfterMs: error.retryAfterMs,
+              });
               this.log.warn(
-                { err: error, attempt: attempt + 1, delayMs: retryDelay },
+                { err: error, attempt: attempt + 1, delayMs: wait },
                 "model request failed; retrying",
               );
               try {
-                await delay(retryDelay, { signal });
+                await delay(wait, { signal });
               } catch (waitError) {
                 if (isAbortError(waitError)) return;
                 throw waitError;

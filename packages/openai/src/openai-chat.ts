@@ -1,7 +1,7 @@
 import { isAbortError } from "@switchboard/core";
 import OpenAI from "openai";
-import type { ChatCompletionCreateParamsStreaming } from "openai/resources/chat/completions";
 import type { ChatChunk, ChatModel, ChatRequest } from "./chat-model.js";
+import type { ChatCompletionStreamRequest, OpenAIChatClient } from "./openai-chat-client.js";
 import { toChatModelError } from "./chat-model-error.js";
 import { toolSchemas } from "./internal/offered-tools.js";
 import { ToolCallAccumulator } from "./tool-call-accumulator.js";
@@ -14,8 +14,11 @@ export interface OpenAIChatOptions {
   apiKey?: string;
   /** Any OpenAI-compatible server, e.g. `http://localhost:11434/v1` (Ollama). */
   baseURL?: string;
-  /** A ready client; `apiKey` and `baseURL` are then ignored. */
-  client?: OpenAI;
+  /**
+   * Your own client (e.g. `new OpenAI({ ... })` from openai 6 or 7); `apiKey` and `baseURL` are
+   * then ignored. Its retries are bypassed per request (`maxRetries: 0`): the caller decides.
+   */
+  client?: OpenAIChatClient;
   /** Default sampling temperature; a request's own wins. */
   temperature?: number;
 }
@@ -35,7 +38,7 @@ export interface OpenAIChatOptions {
  */
 export class OpenAIChat implements ChatModel {
   readonly model: string;
-  readonly client: OpenAI;
+  readonly client: OpenAIChatClient;
   readonly #temperature: number | undefined;
 
   constructor(options: OpenAIChatOptions) {
@@ -60,7 +63,7 @@ export class OpenAIChat implements ChatModel {
     if (signal?.aborted) return;
     const tools = toolSchemas(request.tools);
     const temperature = request.temperature ?? this.#temperature;
-    const body: ChatCompletionCreateParamsStreaming = {
+    const body: ChatCompletionStreamRequest = {
       model: this.model,
       messages: [...request.messages],
       stream: true,

@@ -6,6 +6,7 @@ import type { ChatChunk } from "./chat-model.js";
 import { createChatModel } from "./chat-model-from-env.js";
 import { OpenAIChat } from "./openai-chat.js";
 import { ScriptedChat } from "./scripted-chat.js";
+import type OpenAI from "openai";
 
 const getWeather = defineTool({
   name: "get_weather",
@@ -181,6 +182,7 @@ describe("createChatModel", () => {
     });
     expect(llm).toBeInstanceOf(OpenAIChat);
     expect((llm as OpenAIChat).model).toBe("llama3.2");
-    expect((llm as OpenAIChat).client.baseURL).toBe("http://127.0.0.1:11434/v1");
+    // The default client is the openai SDK's own.
+    expect(((llm as OpenAIChat).client as OpenAI).baseURL).toBe("http://127.0.0.1:11434/v1");
   });
 });

@@ -2,7 +2,14 @@ import { randomBytes } from "node:crypto";
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from "node:http";
 import type { AddressInfo } from "node:net";
 import type { Duplex } from "node:stream";
-import { createLogger, SwitchboardError, toError, type Logger } from "@switchboard/core";
+import {
+  createLogger,
+  readEnvConfig,
+  SwitchboardError,
+  toError,
+  type Logger,
+} from "@switchboard/core";
+import { portInUse } from "./env-config.js";
 import { WebSocketServer, type WebSocket } from "ws";
 import {
   callRequestFromQuery,
@@ -188,12 +195,14 @@ export class VoiceAgentApp implements AsyncDisposable {
         "SESSION_CONFIG",
         `VoiceAgentApp.listen(): the app is ${this.#state}`,
       );
-    const port = options.port ?? (process.env["PORT"] ? Number(process.env["PORT"]) : 8000);
+    const port = options.port ?? readEnvConfig().port ?? 8000;
     const host = options.host ?? "0.0.0.0";
     await new Promise<void>((resolve, reject) => {
-      this.#server.once("error", reject);
+      const onError = (error: NodeJS.ErrnoException) =>
+        reject(error.code === "EADDRINUSE" ? portInUse(port, error) : error);
+      this.#server.once("error", onError);
       this.#server.listen(port, host, () => {
-        this.#server.off("error", reject);
+        this.#server.off("error", onError);
         resolve();
       });
     });

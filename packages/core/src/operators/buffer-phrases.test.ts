@@ -27,7 +27,7 @@ describe("bufferPhrases", () => {
       expect(await phrases(["abcdefghijklmnopq, x"])).toEqual(["abcdefghijklmnopq, x"]);
     });
 
-    it.each([",", ".", ":", ";", "!", "?"])(
+    it.each([",", ":", ";", "!", "?"])(
       "ends a phrase at '%s' followed by a space",
       async (mark) => {
         expect(await phrases([`one two${mark} three`], { minLength: 1 })).toEqual([
@@ -36,6 +36,23 @@ describe("bufferPhrases", () => {
         ]);
       },
     );
+
+    it("ends a phrase at a '.' that ends a sentence", async () => {
+      expect(await phrases(["one two. Three"], { minLength: 1 })).toEqual(["one two. ", "Three"]);
+    });
+
+    it.each([
+      ["a time", "We meet at 5 p.m. sharp. Bring snacks."],
+      ["an abbreviation", "We met Dr. Smith and Mrs. Jones today. Bring snacks."],
+      ["a lower-case word", "It costs approx. five dollars. Bring snacks."],
+      ["a list item", "1. Bring snacks and drinks. Bring snacks."],
+    ])("never cuts at a '.' that ends no sentence (%s)", async (_name, text) => {
+      const cut = text.lastIndexOf("Bring snacks.");
+      expect(await phrases(randomSplit(text, seededRandom(3), 5), { minLength: 1 })).toEqual([
+        text.slice(0, cut),
+        "Bring snacks.",
+      ]);
+    });
 
     it("keeps the whole whitespace run with the phrase it ends", async () => {
       expect(await phrases(["one,", " ", " \n", "two"], { minLength: 1 })).toEqual([

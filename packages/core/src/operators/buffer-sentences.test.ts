@@ -3,6 +3,7 @@ import { TestScheduler } from "rxjs/testing";
 import { describe, expect, it } from "vitest";
 import { AgentResponse, ToolCall } from "../events.js";
 import { bufferSentences } from "./buffer-sentences.js";
+import { LOOK_BEHIND, MAX_LOOK_AHEAD } from "./sentence-scanner.js";
 import { contents, randomSplit, runOperator, seededRandom } from "./testing/seeded-splits.js";
 
 /** Streams `pieces` through a fresh `bufferSentences()` and returns the emitted sentences. */
@@ -47,11 +48,11 @@ describe("bufferSentences", () => {
       ]);
     });
 
-    it("holds a break the segmenter could still undo ('Hello. 1' → 'Hello. 1 apple')", () => {
+    it("ends a sentence before a number as soon as the digit arrives ('Hello. 1 apple.')", () => {
       expect(emissionsAfterEach(["Hello. 1", " apple. ", "Yes"])).toEqual([
-        [],
-        [],
-        ["Hello. 1 apple. "],
+        ["Hello. "],
+        ["Hello. "],
+        ["Hello. ", "1 apple. "],
       ]);
     });
 
@@ -154,12 +155,146 @@ describe("bufferSentences", () => {
       ]);
     });
 
-    it("handles ! and ? inside quotes", async () => {
+    it("handles ! and ? inside quotes: a lower-case word after them goes on", async () => {
       expect(await sentences(['"Stop!" ', "she cried. ", '"Why?" ', "He ran."])).toEqual([
-        '"Stop!" ',
-        "she cried. ",
+        '"Stop!" she cried. ',
         '"Why?" ',
         "He ran.",
+      ]);
+    });
+  });
+
+  describe("LLM-typical text (issue #16)", () => {
+    it.each([
+      [
+        "a numbered list item",
+        "1. Book the room.\n2. Invite the team.",
+        ["1. Book the room.\n", "2. Invite the team."],
+      ],
+      ["an inline numbered list", "1.) Book it. 2.) Pay it.", ["1.) Book it. ", "2.) Pay it."]],
+      [
+        "'!' before a lower-case word",
+        'He shouted "Stop!" and ran. It rained.',
+        ['He shouted "Stop!" and ran. ', "It rained."],
+      ],
+      [
+        "'?' before a lower-case word",
+        "Is it? or not. It rained.",
+        ["Is it? or not. ", "It rained."],
+      ],
+      [
+        "a citation after the period",
+        "It is a gas.[1] It burns.",
+        ["It is a gas.[1] ", "It burns."],
+      ],
+      [
+        "citations after the space",
+        "It is a gas. [1][2] It burns.",
+        ["It is a gas. [1][2] ", "It burns."],
+      ],
+      [
+        "« … » closing after a space",
+        "Il dit « Bonjour. » Puis il part.",
+        ["Il dit « Bonjour. » ", "Puis il part."],
+      ],
+      [
+        "'U.S. Army'",
+        "He joined the U.S. Army in 1990. It rained.",
+        ["He joined the U.S. Army in 1990. ", "It rained."],
+      ],
+      [
+        "'U.S.' ending a sentence",
+        "He moved to the U.S. Millions did. It rained.",
+        ["He moved to the U.S. ", "Millions did. ", "It rained."],
+      ],
+      [
+        "'5 a.m. Mr. Smith'",
+        "At 5 a.m. Mr. Smith left. It rained.",
+        ["At 5 a.m. Mr. Smith left. ", "It rained."],
+      ],
+      [
+        "'p.m.' ending a sentence",
+        "He left at 6 p.m. Mr. Smith stayed.",
+        ["He left at 6 p.m. ", "Mr. Smith stayed."],
+      ],
+      [
+        "'B.C.' before a name",
+        "In 44 B.C. Caesar died. It rained.",
+        ["In 44 B.C. Caesar died. ", "It rained."],
+      ],
+      [
+        "'p.m.' before a weekday",
+        "Open 2-6 p.m. Saturday. It rained.",
+        ["Open 2-6 p.m. Saturday. ", "It rained."],
+      ],
+      [
+        "'et al.' before a bracket",
+        "Smith et al. (2012) agree. It rained.",
+        ["Smith et al. (2012) agree. ", "It rained."],
+      ],
+      [
+        "an open quotation",
+        '"How many? I don\'t know." It rained.',
+        ['"How many? I don\'t know." ', "It rained."],
+      ],
+      [
+        "a sentence run together",
+        "Hello Barney.The bird sang.",
+        ["Hello Barney.", "The bird sang."],
+      ],
+      [
+        "an address",
+        "Mail Jane.Doe@example.com. It rained.",
+        ["Mail Jane.Doe@example.com. ", "It rained."],
+      ],
+    ])("reads %s right", async (_name, text, expected) => {
+      for (const pieces of [[text], [...text], randomSplit(text, seededRandom(5), 6)]) {
+        expect(await sentences(pieces), JSON.stringify(pieces)).toEqual(expected);
+      }
+    });
+
+    it.each([
+      ["it", "Sono l'Ing. Mengozzi. Grazie.", ["Sono l'Ing. Mengozzi. ", "Grazie."]],
+      [
+        "it",
+        "Ecco il Dott. Rossi, ad es. Mario. Grazie.",
+        ["Ecco il Dott. Rossi, ad es. Mario. ", "Grazie."],
+      ],
+      ["ru", "Уважаемый проф. Семенов! Спасибо.", ["Уважаемый проф. Семенов! ", "Спасибо."]],
+      ["ru", "Л.Н. Толстой написал роман. Да.", ["Л.Н. Толстой написал роман. ", "Да."]],
+      ["de", "Wir trafen Dr. med. Meyer. Danke.", ["Wir trafen Dr. med. Meyer. ", "Danke."]],
+      [
+        "de",
+        "Sie besucht eine kath. Schule. Danke.",
+        ["Sie besucht eine kath. Schule. ", "Danke."],
+      ],
+    ])("keeps %s abbreviations inside the sentence: %s", async (locale, text, expected) => {
+      expect(await sentences(randomSplit(text, seededRandom(9), 5), { locale })).toEqual(expected);
+    });
+
+    it("ends sentences at extra terminators when asked ('terminators')", async () => {
+      expect(await sentences(["First; Second"])).toEqual(["First; Second"]);
+      expect(await sentences(["First; Second"], { terminators: ";" })).toEqual([
+        "First; ",
+        "Second",
+      ]);
+    });
+
+    it("waits at most MAX_LOOK_AHEAD characters past a mark for the word it needs", () => {
+      // "U.S. " needs the next word ("Army" keeps the sentence); a word that never ends is
+      // decided once MAX_LOOK_AHEAD characters have arrived past the mark.
+      const pieces = ["See the U.S. ", ..."A".repeat(MAX_LOOK_AHEAD)];
+      const out = emissionsAfterEach(pieces);
+      expect(out[MAX_LOOK_AHEAD - 4]).toEqual([]);
+      expect(out.at(-1)).toEqual(["See the U.S. "]);
+    });
+
+    it("looks back at most LOOK_BEHIND characters for an open quotation", async () => {
+      const quoted = `"${"word ".repeat(LOOK_BEHIND / 5)}`;
+      expect(await sentences([`${quoted}end. Next one.`])).toEqual([`${quoted}end. `, "Next one."]);
+      expect(await sentences(['"Short. Quote." Next one.'])).toEqual([
+        '"Short. Quote." ',
+        "Next one.",
       ]);
     });
   });

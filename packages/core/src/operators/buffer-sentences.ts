@@ -1,6 +1,6 @@
 import type { OperatorFunction } from "rxjs";
 import type { AbbreviationOptions } from "./abbreviations.js";
-import { createSentenceSplitter } from "./sentence-splitter.js";
+import { createBoundaryChunker } from "./boundary-chunker.js";
 import { textBufferOperator } from "./text-buffer-operator.js";
 import type { TextChunk, TextOperatorOutput } from "./text-chunk.js";
 
@@ -8,17 +8,26 @@ import type { TextChunk, TextOperatorOutput } from "./text-chunk.js";
  * Options of {@link bufferSentences}.
  * @example bufferSentences({ locale: "de", abbreviations: ["Bsp."] })
  */
-export type BufferSentencesOptions = AbbreviationOptions;
+export interface BufferSentencesOptions extends AbbreviationOptions {
+  /**
+   * Extra characters that end a sentence, e.g. `";；؛"` for a TTS that should pause fully at
+   * semicolons. Default none.
+   */
+  readonly terminators?: string;
+}
 
 /**
  * Emits whole sentences, each as one `AgentResponse`, as soon as the sentence's end is certain.
  *
- * Boundaries come from `Intl.Segmenter` (granularity "sentence", so `。`, `？`, `¿…?` work), minus
- * false ones after abbreviations ("Dr. Smith", "e.g. John", "No. 5", initials) and minus those
- * more text could undo: a sentence goes out only once text after it has arrived, since a trailing
- * "." may be a decimal ("$3." + "50") or an abbreviation in progress. Whatever is held is flushed
- * when the source completes or a non-text value (a `ToolCall`, …) comes through, and dropped
- * when the execution is interrupted. The chunks concatenate to exactly the input text.
+ * Boundaries come from an incremental scanner (see `SentenceScanner`): `. ! ? …` before
+ * whitespace and a capital, digit or opening quote, CJK and other scripts' marks without a space,
+ * line breaks; minus list markers ("1. "), abbreviations ("Dr. Smith", "U.S. Army",
+ * "At 5 a.m. Mr. Smith", per `locale`), a lower-case word after "!" or "?", and marks inside an
+ * open quotation. Closing quotes and citations ("[1]") stay with their sentence. A sentence goes
+ * out once the text after it settles it (usually the next sentence's first character, at most
+ * `MAX_LOOK_AHEAD` characters). Whatever is held is flushed when the source completes or a
+ * non-text value (a `ToolCall`, …) comes through, and dropped when the execution is interrupted.
+ * The chunks concatenate to exactly the input text, however it was cut into chunks.
  * @example
  * bridge
  *   .on(UserStoppedSpeaking)
@@ -30,5 +39,5 @@ export type BufferSentencesOptions = AbbreviationOptions;
 export function bufferSentences<T = TextChunk>(
   options: BufferSentencesOptions = {},
 ): OperatorFunction<T, TextOperatorOutput<T>> {
-  return textBufferOperator<T>(createSentenceSplitter(options));
+  return textBufferOperator<T>(() => createBoundaryChunker(options));
 }

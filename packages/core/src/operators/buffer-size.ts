@@ -1,6 +1,6 @@
 import type { OperatorFunction } from "rxjs";
 import { endsSentence } from "./sentence-end.js";
-import { textBufferOperator, type Split } from "./text-buffer-operator.js";
+import { textBufferOperator, type Chunker } from "./text-buffer-operator.js";
 import { isBlank, type TextChunk, type TextOperatorOutput } from "./text-chunk.js";
 
 /**
@@ -27,10 +27,20 @@ export function bufferSize<T = TextChunk>(
   options: BufferSizeOptions = {},
 ): OperatorFunction<T, TextOperatorOutput<T>> {
   const { size = 50 } = options;
-  return textBufferOperator<T>((buffer, final): Split => {
-    if (final) return { chunks: [buffer], rest: "" };
-    if (isBlank(buffer)) return { chunks: [], rest: buffer };
-    if (buffer.length >= size || endsSentence(buffer)) return { chunks: [buffer], rest: "" };
-    return { chunks: [], rest: buffer };
+  return textBufferOperator<T>((): Chunker => {
+    let buffer = "";
+    const take = (): string[] => {
+      const chunk = buffer;
+      buffer = "";
+      return chunk === "" ? [] : [chunk];
+    };
+    return {
+      push(text) {
+        buffer += text;
+        if (isBlank(buffer)) return [];
+        return buffer.length >= size || endsSentence(buffer) ? take() : [];
+      },
+      flush: take,
+    };
   });
 }

@@ -2,39 +2,35 @@ import { Observable, type OperatorFunction } from "rxjs";
 import { AgentResponse } from "../events.js";
 import { isBlank, textOf, type TextOperatorOutput } from "./text-chunk.js";
 
-/** What a splitter hands back: the chunks it is sure of, and the text it keeps waiting for more. */
-export interface Split {
-  readonly chunks: readonly string[];
-  readonly rest: string;
+/**
+ * Cuts streamed text into chunks for one subscription. `push` hands back the chunks it is sure
+ * of; `flush` (the stream or the text run ended) hands back everything it holds and starts over.
+ */
+export interface Chunker {
+  push(text: string): readonly string[];
+  flush(): readonly string[];
 }
 
 /**
- * Cuts the buffered text into chunks. With `final` the stream (or the text run) has ended, so the
- * splitter must hand back everything: `rest` is then ignored and should be "".
+ * The shared body of the buffering operators: feeds text to a fresh chunker per subscription and
+ * keeps the contract every operator shares — `AgentResponse` out, never a blank chunk, nothing
+ * lost, non-text values passed through in order after flushing, flush on complete, drop on
+ * unsubscribe.
  */
-export type Splitter = (buffer: string, final: boolean) => Split;
-
-/**
- * The shared body of the buffering operators: holds text, asks `split` what can go out, and keeps
- * the contract every operator shares — `AgentResponse` out, never a blank chunk, nothing lost,
- * non-text values passed through in order after flushing, flush on complete, drop on unsubscribe.
- */
-export function textBufferOperator<T>(split: Splitter): OperatorFunction<T, TextOperatorOutput<T>> {
+export function textBufferOperator<T>(
+  createChunker: () => Chunker,
+): OperatorFunction<T, TextOperatorOutput<T>> {
   return (source) =>
     new Observable<TextOperatorOutput<T>>((subscriber) => {
-      let buffer = "";
+      const chunker = createChunker();
+      // Whitespace with no chunk before it to join waits for the next chunk.
+      let blank = "";
 
       const emit = (chunks: readonly string[]): void => {
-        for (const content of chunks) subscriber.next(new AgentResponse({ content }));
-      };
-
-      /** Emits what `split` is sure of; blank pieces join a neighbour or go back to the buffer. */
-      const drain = (final: boolean): void => {
-        if (buffer === "") return;
-        const { chunks, rest } = split(buffer, final);
-        const { joined, leftover } = joinBlanks(chunks);
-        buffer = final ? leftover : leftover + rest;
-        emit(joined);
+        if (chunks.length === 0) return;
+        const { joined, leftover } = joinBlanks(blank === "" ? chunks : [blank, ...chunks]);
+        blank = leftover;
+        for (const content of joined) subscriber.next(new AgentResponse({ content }));
       };
 
       return source.subscribe({
@@ -42,20 +38,19 @@ export function textBufferOperator<T>(split: Splitter): OperatorFunction<T, Text
           const text = textOf(value);
           if (text === undefined) {
             // Text before a tool call or other event is complete as far as the listener knows.
-            drain(true);
+            emit(chunker.flush());
             subscriber.next(value as Exclude<T, string>);
             return;
           }
-          buffer += text;
-          drain(false);
+          if (text !== "") emit(chunker.push(text));
         },
         error(error: unknown) {
           subscriber.error(error);
         },
         complete() {
-          drain(true);
+          emit(chunker.flush());
           // Whatever is left is whitespace that had nothing to join: dropped by contract.
-          buffer = "";
+          blank = "";
           subscriber.complete();
         },
       });

@@ -1,6 +1,7 @@
-import type { z } from "zod";
+import type { z } from "zod/v4";
 import type { ToolArgs } from "../events.js";
 import { assertToolName } from "./tool-name.js";
+import { assertZod4Schema } from "./tool-parameters-schema.js";
 
 /**
  * What a running tool does when its generation is interrupted: `"abort"` its signal (the default)
@@ -78,7 +79,8 @@ export interface ToolDefinition<Schema extends ToolParameters, Result> {
 
 /**
  * Defines a tool; `execute`'s arguments are typed from the `parameters` schema.
- * Throws a `SwitchboardError` (`TOOL_ERROR`) for a name the model API would reject.
+ * Throws a `SwitchboardError` (`TOOL_ERROR`) for a name the model API would reject, or for
+ * `parameters` that are not a zod 4 schema (zod 4, or `zod/v4` on zod 3.25+).
  * @example
  * const getWeather = defineTool({
  *   name: "get_weather",
@@ -95,6 +97,7 @@ export function defineTool<Schema extends ToolParameters, Result>(
 ): Tool<z.output<Schema>, Result> {
   assertToolName(definition.name);
   const { name, description, parameters, execute } = definition;
+  assertZod4Schema(name, parameters);
   return {
     name,
     description,

@@ -1,4 +1,4 @@
-import { z } from "zod";
+import { z } from "zod/v4";
 import { SwitchboardError } from "../errors.js";
 import type { Tool } from "./define-tool.js";
 

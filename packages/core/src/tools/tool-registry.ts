@@ -7,6 +7,7 @@ import { parseToolCall, type ToolCallInput } from "./parse-tool-call.js";
 import { NOT_RUN_MESSAGE, runToolCall } from "./run-tool-call.js";
 import { toToolSchema, type ToolSchema } from "./tool-json-schema.js";
 import { assertToolName } from "./tool-name.js";
+import { assertZod4Schema } from "./tool-parameters-schema.js";
 
 /**
  * Options of a {@link ToolRegistry}.
@@ -85,6 +86,7 @@ export class ToolRegistry implements Iterable<Tool> {
     this.#defaultTimeoutMs = options.defaultTimeoutMs ?? 30_000;
     for (const tool of tools) {
       assertToolName(tool.name);
+      assertZod4Schema(tool.name, tool.parameters);
       if (this.#tools.has(tool.name)) {
         throw new SwitchboardError(
           "TOOL_ERROR",

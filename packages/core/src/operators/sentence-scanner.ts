@@ -1,0 +1,548 @@
+import { createAbbreviationTables, type AbbreviationOptions } from "./abbreviations.js";
+
+/**
+ * How far before a sentence mark the rules may look (for the word before it and the clause it
+ * ends). A fixed bound keeps scanning linear and the result independent of how text arrives.
+ */
+export const LOOK_BEHIND = 160;
+
+/**
+ * How far past a sentence mark a decision may wait (closing quotes, citations, the next word).
+ * Past this the text so far decides, so a stream without a boundary is never held for a guess.
+ */
+export const MAX_LOOK_AHEAD = 64;
+
+/** Marks that may end a sentence only with whitespace after them. */
+const LATIN_MARKS = ".!?…‼⁇⁈⁉‽";
+/** Marks that end a sentence without a space: CJK, Indic, Ethiopic, Armenian, Arabic, Myanmar… */
+const OTHER_MARKS = "。！？｡︒﹒﹖﹗؟۔।॥።፧፨၊။։՜՞។៕";
+/** Marks that end a phrase (never a sentence): those taking a space after them, then CJK ones. */
+const PHRASE_MARKS = ",;:";
+const CJK_PHRASE_MARKS = "，、：；";
+/** Closing punctuation that stays with the sentence it follows. */
+const CLOSERS = "\"'”’»)]」』）〉》`“‘«‹›";
+/** Opening punctuation that may stand before the next sentence's first word. */
+const OPENERS = "\"'“‘„«‹([{¿¡「『（《";
+
+/** English words that start sentences and are never a name after "Mr." or "Mrs.". */
+const STARTERS = new Set(
+  (
+    "The Then This That These Those There They We It He She You But So However Also Now Yes " +
+    "Thanks Please Let Here What Why How When Where Our My Their After Before If Meanwhile " +
+    "Still Finally"
+  ).split(" "),
+);
+
+/** Words that follow a dotted acronym as part of one name: "U.S. Army", "U.S. Route 66". */
+const AFTER_ACRONYMS = new Set(
+  (
+    "Army Navy Air Force Forces Marine Marines Government President Congress Senate House Route " +
+    "Highway Interstate Department Court Supreme Open Embassy Dollar Dollars Treasury Attorney " +
+    "Secretary Ambassador Federal Census Bureau Postal Coast Guard Constitution Capitol Military " +
+    "Senator Representative Citizen Citizens Economy Officials Troops Soldiers Agency Patent " +
+    "Office Steel District Consulate Mint Border Customs Space Command Geological National"
+  ).split(" "),
+);
+
+/** Words after "5 p.m." or "44 B.C." that keep the time in the sentence: days, months, zones. */
+const AFTER_TIMES = new Set(
+  (
+    "Monday Tuesday Wednesday Thursday Friday Saturday Sunday January February March April May " +
+    "June July August September October November December Jan Feb Mar Apr Jun Jul Aug Sep Sept " +
+    "Oct Nov Dec Eastern Pacific Central Mountain Atlantic"
+  ).split(" "),
+);
+
+/** Honorifics, which may end a sentence ("Meet Mr. and Mrs. Then we left."). */
+const HONORIFICS = new Set(["mr.", "mrs.", "ms.", "mx.", "messrs.", "jr.", "sr."]);
+
+const TIMES = new Set(["a.m.", "p.m.", "b.c.", "a.d.", "b.c.e.", "c.e.", "a.h."]);
+
+/** A clause that starts with one of these is an introductory phrase: "At 5 a.m. Mr. Smith…". */
+const PREPOSITIONS = new Set(
+  "at on in by around from until till after before since about near circa between during".split(
+    " ",
+  ),
+);
+
+/** Items of a list at the start of a sentence: "1.", "iv.", "IV.", "(2.)". */
+const LIST_MARKER = /^\(?(?:\d{1,3}|[ivxlc]{2,6}|[IVXLC]{1,6})\.$/u;
+/** Letters as list items ("a.", "ab.") only count in a list: next to a line that is an item. */
+const LETTER_MARKER = /^\(?[a-z]{1,2}\.$/u;
+const ITEM_START = /^[ \t]*[*•\-–]?[ \t]*\(?(?:\d{1,3}|[a-z]{1,2}|[ivxlc]{1,6}|[IVXLC]{1,6})[.)]/u;
+
+/** Italian and French elisions before an abbreviation: "l'Ing.", "dell'Avv.". */
+const ELISION = /^(?:[ldmnst]|dell|dall|nell|sull|all|un|qu)['’](?=\p{Lu})/iu;
+
+/** What the scanner decided about one candidate. */
+type Decision =
+  | { readonly kind: "wait" }
+  | { readonly kind: "none"; readonly resume: number }
+  | { readonly kind: "split"; readonly at: number; readonly sentence: boolean };
+
+const WAIT: Decision = { kind: "wait" };
+
+/**
+ * Options of {@link SentenceScanner}.
+ */
+export interface SentenceScannerOptions extends AbbreviationOptions {
+  /** Also report phrase ends: `, ; :` followed by whitespace, CJK `，、：；`, and `!`/`?` pauses. */
+  readonly phrases?: boolean;
+  /** Extra characters that end a sentence, e.g. ";" (a peer's policy, not the default). */
+  readonly terminators?: string;
+}
+
+/** A boundary: the offset (in the whole stream) where the next chunk starts. */
+export interface Boundary {
+  readonly offset: number;
+  /** True when it ends a sentence; false for a phrase end or a line break in phrase mode. */
+  readonly sentence: boolean;
+}
+
+/**
+ * Finds sentence (and phrase) boundaries in streamed text, incrementally: each character is
+ * scanned once, rules look at most {@link LOOK_BEHIND} characters back and wait for at most
+ * {@link MAX_LOOK_AHEAD} ahead, so the result is the same however the text is cut into pieces.
+ *
+ * A boundary is reported once the text after it settles it: the whitespace run after a sentence
+ * stays with that sentence, and the next word is read when the rules need it ("U.S. Army").
+ * @example
+ * const scanner = new SentenceScanner();
+ * scanner.push("Hi there. How"); // [{ offset: 10, sentence: true }]
+ */
+export class SentenceScanner {
+  readonly #tables;
+  readonly #phrases: boolean;
+  readonly #terminators: string;
+  readonly #candidates: RegExp;
+  /** The text from stream offset `#windowStart` on: enough look-behind plus what is unscanned. */
+  #window = "";
+  #windowStart = 0;
+  /** Every candidate before this stream offset is decided. */
+  #scanned = 0;
+  /** Where the current sentence began (the last sentence boundary). */
+  #sentenceStart = 0;
+  /** Whether the current line, and the line before it, open with a list marker. */
+  #lineIsItem = false;
+  #previousLineIsItem = false;
+
+  constructor(options: SentenceScannerOptions = {}) {
+    this.#tables = createAbbreviationTables(options);
+    this.#phrases = options.phrases === true;
+    this.#terminators = options.terminators ?? "";
+    const marks = LATIN_MARKS + OTHER_MARKS + this.#terminators;
+    const phraseMarks = this.#phrases ? PHRASE_MARKS + CJK_PHRASE_MARKS : "";
+    this.#candidates = new RegExp(`[${escapeClass(marks + phraseMarks)}\\n]`, "gu");
+  }
+
+  /** Adds text; returns the boundaries it settled, in order. */
+  push(text: string): Boundary[] {
+    this.#window += text;
+    return this.#scan(false);
+  }
+
+  /** The stream has ended: returns the boundaries left, deciding with what there is. */
+  finish(): Boundary[] {
+    const boundaries = this.#scan(true);
+    this.#window = "";
+    this.#windowStart = this.#scanned = this.#sentenceStart = 0;
+    this.#lineIsItem = this.#previousLineIsItem = false;
+    return boundaries;
+  }
+
+  #scan(final: boolean): Boundary[] {
+    const found: Boundary[] = [];
+    const text = this.#window;
+    let i = this.#scanned - this.#windowStart;
+    while (i < text.length) {
+      this.#candidates.lastIndex = i;
+      const match = this.#candidates.exec(text);
+      if (match === null) {
+        i = text.length;
+        break;
+      }
+      const decision = this.#decide(text, match.index, final);
+      if (decision.kind === "wait") {
+        i = match.index;
+        break;
+      }
+      if (decision.kind === "none") {
+        i = decision.resume;
+        continue;
+      }
+      found.push({ offset: this.#windowStart + decision.at, sentence: decision.sentence });
+      if (decision.sentence) this.#sentenceStart = this.#windowStart + decision.at;
+      if (decision.sentence && /\n/u.test(text.slice(match.index, decision.at))) {
+        this.#previousLineIsItem = this.#lineIsItem;
+        this.#lineIsItem = false;
+      }
+      i = decision.at;
+    }
+    this.#scanned = this.#windowStart + i;
+    // Keep the look-behind the rules may read, and the sentence start when it is that close.
+    const keepFrom = Math.max(
+      this.#windowStart,
+      Math.min(this.#scanned, Math.max(this.#sentenceStart, this.#scanned - LOOK_BEHIND)),
+    );
+    if (keepFrom > this.#windowStart) {
+      this.#window = text.slice(keepFrom - this.#windowStart);
+      this.#windowStart = keepFrom;
+    }
+    return found;
+  }
+
+  /** Decides the candidate at `p` (a mark or a line break) in `text`. */
+  #decide(text: string, p: number, final: boolean): Decision {
+    const limit = Math.min(text.length, p + MAX_LOOK_AHEAD);
+    // Reaching `limit` means: wait for more, unless the stream ended or the look-ahead is spent.
+    const settled = final || text.length >= p + MAX_LOOK_AHEAD;
+    const lo = Math.max(0, this.#sentenceStart - this.#windowStart, p - LOOK_BEHIND);
+    const sentenceStartKnown = this.#sentenceStart - this.#windowStart >= p - LOOK_BEHIND;
+    const mark = text[p] ?? "";
+
+    if (mark === "\n") {
+      const end = skipSpace(text, p, limit);
+      if (end === limit) return settled ? { kind: "none", resume: end } : WAIT;
+      if (this.#phrases) return { kind: "none", resume: end };
+      return { kind: "split", at: end, sentence: true };
+    }
+
+    const phraseMark = PHRASE_MARKS.includes(mark) || CJK_PHRASE_MARKS.includes(mark);
+    if (phraseMark && !this.#terminators.includes(mark)) {
+      return this.#phraseEnd(text, p, limit, settled, CJK_PHRASE_MARKS.includes(mark));
+    }
+
+    // The run of marks: "?!", "...", ". . ." (spaced ellipsis), "。".
+    let q = p;
+    while (q < limit && isMark(text[q] ?? "", this.#terminators)) q += 1;
+    while (text[p] === "." && q + 1 < limit && text[q] === " " && text[q + 1] === ".") {
+      q += 2;
+      while (q < limit && text[q] === ".") q += 1;
+    }
+    if (q >= limit) return settled ? { kind: "none", resume: q } : WAIT;
+    const run = text.slice(p, q);
+    // An omission "[...]" ends nothing.
+    if (text[p - 1] === "[" && text[q] === "]") return { kind: "none", resume: q };
+
+    // Closing quotes, brackets and citations ("[1]") stay with the sentence.
+    let r = q;
+    for (;;) {
+      const c = text[r] ?? "";
+      if (r >= limit) break;
+      if (c === "[") {
+        const citation = /^\[\d{1,3}\]/u.exec(text.slice(r, Math.min(limit, r + 5)));
+        if (citation !== null) {
+          r += citation[0].length;
+          continue;
+        }
+        if (/^\[\d{0,3}$/u.test(text.slice(r, limit)) && !settled) return WAIT;
+        break;
+      }
+      if (!CLOSERS.includes(c)) break;
+      r += 1;
+    }
+    if (r >= limit) return settled ? { kind: "none", resume: r } : WAIT;
+    let s = skipSpace(text, r, limit);
+    const spaced = s > r;
+    if (spaced) {
+      // Citations and stand-alone closing quotes after the space: "gas. [1] It", "do ? '' Graham".
+      for (;;) {
+        if (s >= limit) break;
+        const rest = text.slice(s, Math.min(limit, s + 6));
+        const extra = /^(?:\[\d{1,3}\]|'{1,2}(?=\s)|[»”](?=\s))/u.exec(rest);
+        if (extra !== null) {
+          s = skipSpace(text, s + extra[0].length, limit);
+          continue;
+        }
+        if (!settled && s + rest.length === limit && /^(?:\[\d{0,3}|'{1,2}|[»”])$/u.test(rest)) {
+          return WAIT;
+        }
+        break;
+      }
+    }
+    if (s >= limit) return settled ? { kind: "none", resume: s } : WAIT;
+    const at = s;
+    const none: Decision = { kind: "none", resume: q };
+    // Inside an open quotation the sentence goes on: "How many? I don't know."
+    const sentence = (): Decision =>
+      sentenceStartKnown && insideQuote(text.slice(lo, at))
+        ? none
+        : { kind: "split", at, sentence: true };
+    const pause = (): Decision =>
+      this.#phrases && /[!?]/u.test(run) && spaced ? { kind: "split", at, sentence: false } : none;
+
+    const other = !LATIN_MARKS.includes(mark);
+    if (other) {
+      // "1997年…開発した。1999年" reads as one sentence in Japanese.
+      if (mark === "。" && /\d/u.test(text[r] ?? "") && !spaced) return none;
+      return sentence();
+    }
+    if (!spaced) return this.#unspaced(text, p, r, limit, settled, run, lo);
+
+    // The first letter of what follows, past opening quotes and brackets.
+    let f = s;
+    while (f < limit && OPENERS.includes(text[f] ?? "")) f += 1;
+    if (f >= limit) return settled ? sentence() : WAIT;
+    const first = text[f] ?? "";
+    // A list marker opens its line: "1. Buy milk", "a. The item" (in a list).
+    const token = run === "." ? this.#tokenBefore(text, p, lo) : undefined;
+    const atStart =
+      token !== undefined &&
+      sentenceStartKnown &&
+      token.rawStart <= skipBullets(text, Math.max(lo, this.#sentenceStart - this.#windowStart), p);
+    const marker = text[q] === ")" ? LETTER_MARKER.test(token?.word ?? "") : false;
+    if (token !== undefined && atStart && (marker || LIST_MARKER.test(token.word))) {
+      this.#lineIsItem = true;
+      return none;
+    }
+    if (token !== undefined && atStart && LETTER_MARKER.test(token.word)) {
+      const item = this.#isListItem(text, s, limit, settled);
+      if (item === undefined) return WAIT;
+      if (item) {
+        this.#lineIsItem = true;
+        return none;
+      }
+    }
+    if (isLowerCase(first)) return pause();
+    if (isMark(first, this.#terminators) || /[,;:]/u.test(first)) return pause();
+    // "HOWELL, Mich. - Blissfield…": a dash after the mark continues the line.
+    if (/[-–—]/u.test(first)) {
+      if (f + 1 >= limit) return settled ? sentence() : WAIT;
+      if (/\s/u.test(text[f + 1] ?? "")) return none;
+    }
+    const word = (): { value: string; complete: boolean } => readWord(text, f, limit, settled);
+
+    const ellipsis = run.length > 1 && /^[.…\s]+$/u.test(run);
+    if (run !== ".") {
+      const english = this.#tables.language === undefined || this.#tables.language === "en";
+      if (ellipsis && english && first === "I" && run.replaceAll(" ", "").length < 4) {
+        const next = word();
+        if (!next.complete) return WAIT;
+        if (next.value === "I") return none;
+      }
+      return sentence();
+    }
+
+    // A single ".": what came before decides, and sometimes the next word.
+    if (token === undefined) return sentence();
+    const low = token.word.toLowerCase();
+    const { titles, beforeNumbers, language } = this.#tables;
+    // "P.A.L.S. (Portsmouth…)", "et al. (2012)": a bracket after an abbreviation continues.
+    if (text[s] === "(" && (titles.has(low) || isAcronym(token.word) || TIMES.has(low))) {
+      return none;
+    }
+    if (/\p{N}/u.test(first) && f === s) {
+      if (titles.has(low) || beforeNumbers.has(low)) return none;
+      // "S. 225", "W. 82nd St.": a capital letter before a number; "A.D. 79" opening a sentence.
+      if (/^\p{Lu}\.$/u.test(token.word) || (atStart && TIMES.has(low))) return none;
+      return sentence();
+    }
+    if (!/\p{L}/u.test(first)) return titles.has(low) ? none : sentence();
+    if (language === "de" && /^\d+\.$/u.test(token.word)) return none;
+    if (/^[IVXLC]+$/u.test(first) && beforeNumbers.has(low)) {
+      const next = word();
+      if (!next.complete) return WAIT;
+      if (low === "no." && next.value === "I") return sentence();
+      return /^[IVXLC]+$/u.test(next.value) ? none : sentence();
+    }
+    if (titles.has(low)) {
+      const next = word();
+      if (!next.complete) return WAIT;
+      return HONORIFICS.has(low) && STARTERS.has(next.value) ? sentence() : none;
+    }
+    if (TIMES.has(low)) {
+      const next = word();
+      if (!next.complete) return WAIT;
+      if (STARTERS.has(next.value)) return sentence();
+      if (AFTER_TIMES.has(next.value) || /^\p{Lu}{2,5}$/u.test(next.value)) return none;
+      if (next.value.length === 1 && f + 1 < limit && text[f + 1] === ".") return none; // "P.D.T."
+      return this.#clauseStartsWithPreposition(text, token.start, lo, sentenceStartKnown)
+        ? none
+        : sentence();
+    }
+    if (/^\p{L}\.$/u.test(token.word)) {
+      if (!/\p{Lu}/u.test(token.word)) return sentence();
+      // "you and I. Did…" ends; "Albert I. Jones", "John F. Kennedy", "M. Dupont" do not.
+      if (
+        token.word === "I." &&
+        /(?:^|\s)\p{Ll}[\p{L}'’]*\s*$/u.test(text.slice(lo, token.start))
+      ) {
+        return sentence();
+      }
+      return none;
+    }
+    if (isAcronym(token.word)) {
+      if ((language === "ru" || language === "uk") && /^(\p{Lu}\.){2}$/u.test(token.word)) {
+        return none; // Initials: "Л.Н. Толстой".
+      }
+      const next = word();
+      if (!next.complete) return WAIT;
+      return AFTER_ACRONYMS.has(next.value) ? none : sentence();
+    }
+    return sentence();
+  }
+
+  /**
+   * Whether "a. " at a line start is a list item: the line before was one, or the next line
+   * starts like one. Undefined while the line is still arriving.
+   */
+  #isListItem(text: string, from: number, limit: number, settled: boolean): boolean | undefined {
+    if (this.#previousLineIsItem) return true;
+    const newline = text.indexOf("\n", from);
+    if (newline < 0 || newline >= limit) return settled ? false : undefined;
+    const next = text.slice(newline + 1, limit);
+    if (ITEM_START.test(next)) return true;
+    // The next line's first word may still grow into "ab.".
+    const head = /^[ \t]*[*•\-–]?[ \t]*\(?[\p{L}\p{N}]*/u.exec(next)?.[0] ?? "";
+    return head.length === next.length && !settled ? undefined : false;
+  }
+
+  /** A phrase mark: `, ; :` need whitespace after them, CJK marks do not. */
+  #phraseEnd(text: string, p: number, limit: number, settled: boolean, cjk: boolean): Decision {
+    let r = p + 1;
+    while (r < limit && CLOSERS.includes(text[r] ?? "")) r += 1;
+    const s = skipSpace(text, r, limit);
+    if (s >= limit) return settled ? { kind: "none", resume: s } : WAIT;
+    if (s === r && !cjk) return { kind: "none", resume: p + 1 };
+    return { kind: "split", at: s, sentence: false };
+  }
+
+  /** A Latin mark with no space after it: "3.14", "foo.bar", but "Hello Barney.The bird". */
+  #unspaced(
+    text: string,
+    p: number,
+    r: number,
+    limit: number,
+    settled: boolean,
+    run: string,
+    lo: number,
+  ): Decision {
+    const none: Decision = { kind: "none", resume: p + run.length };
+    if (run !== "." || r !== p + 1) return none;
+    const before = /[\p{L}\p{N},]+$/u.exec(text.slice(lo, p))?.[0] ?? "";
+    if (before.length < 2 || !/[\p{Ll}\p{N}]$/u.test(before)) return none;
+    if (this.#tables.titles.has(`${before.toLowerCase()}.`)) return none;
+    if (/\p{L}/u.test(before) && /\p{N}/u.test(before)) return none;
+    const next = /^\p{Lu}\p{Ll}+/u.exec(text.slice(r, limit))?.[0];
+    if (next === undefined) {
+      if (!settled && /^\p{Lu}?$/u.test(text.slice(r, limit))) return WAIT;
+      return none;
+    }
+    const after = r + next.length;
+    if (after >= limit && !settled) return WAIT;
+    // "Jane.Doe@example.com", "Example.Com/path": an address, not two sentences.
+    if (after < limit && /[\p{L}\p{N}@/]/u.test(text[after] ?? "")) return none;
+    if (text[after] === ".") {
+      if (after + 1 >= limit && !settled) return WAIT;
+      if (after + 1 < limit && /[\p{L}\p{N}]/u.test(text[after + 1] ?? "")) return none;
+    }
+    return { kind: "split", at: r, sentence: true };
+  }
+
+  /** The word before the mark at `p` (or before " ." in tokenised text), openers stripped. */
+  #tokenBefore(
+    text: string,
+    p: number,
+    lo: number,
+  ): { word: string; start: number; rawStart: number } {
+    let end = p;
+    if (p - 2 >= lo && text[p - 1] === " " && /\S/u.test(text[p - 2] ?? "")) end = p - 1;
+    let start = end;
+    while (start > lo && !/[\s/]/u.test(text[start - 1] ?? "")) start -= 1;
+    const rawStart = start;
+    let word = text.slice(start, end);
+    while (word !== "" && OPENERS.includes(word[0] ?? "")) {
+      word = word.slice(1);
+      start += 1;
+    }
+    const elision = ELISION.exec(word);
+    if (elision !== null) word = word.slice(elision[0].length);
+    return { word: `${word}.`, start, rawStart };
+  }
+
+  /** True when the clause holding `at` opens with a preposition: "At 5 a.m.", "…: In 44 B.C.". */
+  #clauseStartsWithPreposition(
+    text: string,
+    at: number,
+    lo: number,
+    sentenceStartKnown: boolean,
+  ): boolean {
+    // Clauses after ";" or ":" count; after "," they do not ("He arrived, at 6 a.m. Mr. …").
+    const before = text.slice(lo, at);
+    const cut = /^.*[;:]\s/su.exec(before)?.[0].length ?? -1;
+    if (cut < 0 && !sentenceStartKnown) return false;
+    const clause = before.slice(Math.max(cut, 0));
+    const first = /^[\s"'“‘«(]*(\p{L}+)/u.exec(clause)?.[1]?.toLowerCase();
+    return first !== undefined && PREPOSITIONS.has(first);
+  }
+}
+
+function escapeClass(chars: string): string {
+  return chars.replace(/[\\\]^-]/gu, "\\$&");
+}
+
+function isMark(c: string, terminators: string): boolean {
+  return (
+    c !== "" && (LATIN_MARKS.includes(c) || OTHER_MARKS.includes(c) || terminators.includes(c))
+  );
+}
+
+/**
+ * True when `text` (a sentence so far) leaves a quotation open: an odd number of `"`, more
+ * openers than closers of “ ” (or „ “), « » (either way round, as German uses »…«), or 《 》.
+ */
+function insideQuote(text: string): boolean {
+  let straight = 0;
+  let curly = 0;
+  let low = 0;
+  let guillemets = 0;
+  let book = 0;
+  for (const c of text) {
+    if (c === '"') straight += 1;
+    else if (c === "“") curly += 1;
+    else if (c === "”") curly -= 1;
+    else if (c === "„") low += 1;
+    else if (c === "«") guillemets += 1;
+    else if (c === "»") guillemets -= 1;
+    else if (c === "《") book += 1;
+    else if (c === "》") book -= 1;
+  }
+  // With „ the closing mark is “: „…“ balances low against curly.
+  const curlyOpen = low > 0 ? low + curly > 0 && low > curly : curly > 0;
+  return straight % 2 === 1 || curlyOpen || guillemets !== 0 || book > 0;
+}
+
+/** A lower-case letter in a script where case marks a sentence start (not Georgian). */
+function isLowerCase(c: string): boolean {
+  return /\p{Ll}/u.test(c) && !/\p{Script=Georgian}/u.test(c);
+}
+
+function skipSpace(text: string, from: number, limit: number): number {
+  let i = from;
+  while (i < limit && /\s/u.test(text[i] ?? "")) i += 1;
+  return i;
+}
+
+/** Skips the whitespace and bullets ("*", "-", "•") that may open a sentence. */
+function skipBullets(text: string, from: number, limit: number): number {
+  let i = from;
+  while (i < limit && /[\s*•\-–]/u.test(text[i] ?? "")) i += 1;
+  return i;
+}
+
+/** Dotted acronyms: "U.S.", "N.A.S.A.", "U.S" + "." in tokenised text. */
+function isAcronym(word: string): boolean {
+  return /^(?:\p{L}\.){2,}$/u.test(word);
+}
+
+/** The word at `from` (letters only); incomplete when it may still grow. */
+function readWord(
+  text: string,
+  from: number,
+  limit: number,
+  settled: boolean,
+): { value: string; complete: boolean } {
+  let i = from;
+  while (i < limit && /[\p{L}\p{M}]/u.test(text[i] ?? "")) i += 1;
+  return { value: text.slice(from, i), complete: i < limit || settled };
+}
