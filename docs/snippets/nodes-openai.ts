@@ -15,7 +15,7 @@ const node = new OpenAIChatNode({
   llm,
   tools: [getWeather, endCall], // a Tool[] or a ToolRegistry
   maxToolRounds: 5, // rounds of tool calls per reply; then the model is asked without tools
-  toolTimeoutMs: 8_000, // per call; default none
+  toolTimeoutMs: 8_000, // per call; default the registry's 30 s
   fillerAfterMs: 1_200, // tools still running after this: say the filler (default 1500)
   fillerText: "One moment while I look that up.",
   fallbackText: "Sorry, I'm having trouble right now.", // spoken when the model fails

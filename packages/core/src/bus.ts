@@ -2,6 +2,7 @@ import { Subject, type Observable } from "rxjs";
 import { SwitchboardError, toError } from "./errors.js";
 import type { Bridge } from "./bridge.js";
 import type { Generation } from "./internal/generation.js";
+import { DEFAULT_TEARDOWN_TIMEOUT_MS } from "./internal/outbox.js";
 import { describeEvent, type ConcurrencyMode, type ControlKind } from "./internal/route.js";
 import type { StepKind } from "./internal/steps.js";
 import { createLogger, type Logger } from "./logger.js";
@@ -70,6 +71,12 @@ export interface BusOptions {
   logger?: Logger;
   /** Messages that may wait for delivery before `broadcast` waits (back-pressure). Default 10,000. */
   maxQueueSize?: number;
+  /**
+   * How long a cancelled generation may take to tear down (a node that ignores its signal) before
+   * it is abandoned and logged with its bridge, route and generation; the route then moves on
+   * (the interrupt handler runs, the next trigger starts, `close()` resolves). Default 2 s.
+   */
+  teardownTimeoutMs?: number;
 }
 
 /** Counts for tests and soak benchmarks: everything here should return to zero between turns. */
@@ -115,6 +122,8 @@ export class Bus {
   /** Every step, filter or handler that threw, with its bridge, route and triggering message. */
   readonly errors$: Observable<RouteFailure>;
   readonly log: Logger;
+  /** How long a cancelled generation may take to tear down before it is abandoned (see `BusOptions`). */
+  readonly teardownTimeoutMs: number;
   readonly #messages = new Subject<Message>();
   readonly #errors = new Subject<RouteFailure>();
   readonly #bridges: Bridge[] = [];
@@ -131,6 +140,7 @@ export class Bus {
 
   constructor(options: BusOptions = {}) {
     this.log = options.logger ?? createLogger();
+    this.teardownTimeoutMs = options.teardownTimeoutMs ?? DEFAULT_TEARDOWN_TIMEOUT_MS;
     this.#maxQueueSize = options.maxQueueSize ?? 10_000;
     this.messages$ = this.#messages.asObservable();
     this.errors$ = this.#errors.asObservable();

@@ -9,6 +9,8 @@ export type SwitchboardErrorCode =
   | "PROTOCOL_ERROR"
   /** Server: a request (body, call request) is malformed (HTTP 400). */
   | "INVALID_REQUEST"
+  /** Server: a WebSocket without a valid call token, when a secret is set (HTTP 401). */
+  | "UNAUTHORIZED"
   /** Server: the pre-call handler rejected the call (HTTP 403). */
   | "CALL_REJECTED"
   /** Server: no such route (HTTP 404). */

@@ -91,6 +91,32 @@ describe("OpenAIChatNode", () => {
   }
 
   describe("streaming", () => {
+    it("aborts a model stream that stalls for stallTimeoutMs and speaks the fallback", async () => {
+      server.enqueue({ content: "Let me think about", stallAfterChunks: 2 });
+      const { logger, warned } = watchingLogger();
+      const node = makeNode({ stallTimeoutMs: 1000, logger });
+      const events = await collect(node.generate());
+      expect(spoken(events)).toBe("Let Sorry, I'm having trouble right now.");
+      const error = events.find((e) => e instanceof AgentError);
+      expect(error?.code).toBe("LLM_ERROR");
+      expect(error?.error).toBe("the model sent nothing for 1000 ms");
+      expect(await warned).toBe("model stream stalled; aborted");
+      await server.waitForClientAbort(0);
+      expect(server.chatRequests).toHaveLength(1); // a stall is not retried
+    });
+
+    it("does not count the route's time with a chunk as a stall", async () => {
+      server.enqueue({ content: "one two" });
+      const node = makeNode({ stallTimeoutMs: 1000 });
+      const events: object[] = [];
+      for await (const event of node.generate()) {
+        events.push(event);
+        await new Promise((resolve) => setTimeout(resolve, 1200)); // a slow consumer, not a stalled model
+      }
+      expect(spoken(events)).toBe("one two");
+      expect(events.some((e) => e instanceof AgentError)).toBe(false);
+    });
+
     it("streams the model's text as AgentResponses and records the turn", async () => {
       server.enqueue({ content: "It is sunny today." });
       const node = makeNode();

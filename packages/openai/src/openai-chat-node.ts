@@ -11,7 +11,7 @@ import {
   type ToolResult,
 } from "@switchboard/core";
 import type { ChatModel, ChatToolCall } from "./chat-model.js";
-import { toChatModelError } from "./chat-model-error.js";
+import { ChatModelError, toChatModelError } from "./chat-model-error.js";
 import { contextToMessages, type ContextToMessagesOptions } from "./context-to-messages.js";
 import { retryDelay } from "./internal/retry-delay.js";
 import { toRegistry } from "./internal/offered-tools.js";
@@ -37,14 +37,55 @@ export interface OpenAIChatNodeOptions extends ReasoningNodeOptions {
    * retry. A server's `retry-after` wins. Capped at 4 s. Default 250.
    */
   retryDelayMs?: number;
-  /** Per tool call; a call still running after this is aborted and reported as timed out. Default: none. */
+  /**
+   * Per tool call; a call still running after this is aborted and reported as timed out. A tool's
+   * own `timeoutMs` wins. Default: the registry's (30 s).
+   */
   toolTimeoutMs?: number;
+  /**
+   * A model stream that sends nothing for this long (before its first chunk or between two) is
+   * aborted, and the fallback is spoken. Time the route spends on a chunk does not count. Default 10 s.
+   */
+  stallTimeoutMs?: number;
   temperature?: number;
   /** How the history becomes chat messages. */
   messages?: ContextToMessagesOptions;
 }
 
 const MAX_RETRY_DELAY_MS = 4000;
+
+/**
+ * Aborts its `signal` when left armed for `ms`: a model stream's silence, counted only while the
+ * node waits for the model. `disarm()` clears the timer; nothing outlives the attempt.
+ */
+class StallWatchdog {
+  readonly #controller = new AbortController();
+  readonly #ms: number;
+  #timer: NodeJS.Timeout | undefined;
+
+  constructor(ms: number) {
+    this.#ms = ms;
+  }
+
+  get signal(): AbortSignal {
+    return this.#controller.signal;
+  }
+
+  get fired(): boolean {
+    return this.#controller.signal.aborted;
+  }
+
+  arm(): void {
+    clearTimeout(this.#timer);
+    if (!Number.isFinite(this.#ms) || this.fired) return;
+    this.#timer = setTimeout(() => this.#controller.abort(), this.#ms);
+  }
+
+  disarm(): void {
+    clearTimeout(this.#timer);
+    this.#timer = undefined;
+  }
+}
 
 /** The node's options with their defaults applied. */
 interface NodeSettings {
@@ -55,6 +96,7 @@ interface NodeSettings {
   maxRetries: number;
   retryDelayMs: number;
   toolTimeoutMs: number | undefined;
+  stallTimeoutMs: number;
   temperature: number | undefined;
   messages: ContextToMessagesOptions | undefined;
 }
@@ -103,6 +145,7 @@ export class OpenAIChatNode extends ReasoningNode {
       maxRetries: options.maxRetries ?? 2,
       retryDelayMs: options.retryDelayMs ?? 250,
       toolTimeoutMs: options.toolTimeoutMs,
+      stallTimeoutMs: options.stallTimeoutMs ?? 10_000,
       temperature: options.temperature,
       messages: options.messages,
     };
@@ -126,55 +169,79 @@ export class OpenAIChatNode extends ReasoningNode {
       let calls: ChatToolCall[] = [];
       for (let attempt = 0; ; attempt++) {
         let started = false;
+        const stall = new StallWatchdog(this.#options.stallTimeoutMs);
         try {
           const messages = contextToMessages(context, this.#options.messages);
           const stream = this.llm.chat({
             messages,
             ...(offerTools && { tools: this.tools }),
-            signal,
+            signal: AbortSignal.any([signal, stall.signal]),
             ...(this.#options.temperature !== undefined && {
               temperature: this.#options.temperature,
             }),
           });
+          stall.arm();
           for await (const chunk of stream) {
+            // The route's time with a chunk (a slow TTS, a slow reader) is not the model's stall.
+            stall.disarm();
             if (chunk.content) {
               yield spoken(chunk.content, !started);
               started = true;
             }
             if (chunk.toolCalls) calls.push(...chunk.toolCalls);
+            stall.arm();
           }
-          break;
+          stall.disarm();
+          if (!stall.fired) break;
         } catch (thrown) {
-          if (signal.aborted || isAbortError(thrown)) return;
-          const error = toChatModelError(thrown);
-          calls = [];
-          if (!started && error.retryable && attempt < this.#options.maxRetries) {
-            const wait = retryDelay({
-              attempt,
-              baseMs: this.#options.retryDelayMs,
-              capMs: MAX_RETRY_DELAY_MS,
-              retryAfterMs: error.retryAfterMs,
-            });
-            this.log.warn(
-              { err: error, attempt: attempt + 1, delayMs: wait },
-              "model request failed; retrying",
-            );
-            try {
-              await delay(wait, { signal });
-            } catch (waitError) {
-              if (isAbortError(waitError)) return;
-              throw waitError;
+          stall.disarm();
+          if (signal.aborted || (!stall.fired && isAbortError(thrown))) return;
+          if (!stall.fired) {
+            const error = toChatModelError(thrown);
+            calls = [];
+            if (!started && error.retryable && attempt < this.#options.maxRetries) {
+              const wait = retryDelay({
+                attempt,
+                baseMs: this.#options.retryDelayMs,
+                capMs: MAX_RETRY_DELAY_MS,
+                retryAfterMs: error.retryAfterMs,
+              });
+              this.log.warn(
+                { err: error, attempt: attempt + 1, delayMs: wait },
+                "model request failed; retrying",
+              );
+              try {
+                await delay(wait, { signal });
+              } catch (waitError) {
+                if (isAbortError(waitError)) return;
+                throw waitError;
+              }
+              continue;
             }
-            continue;
+            this.log.error(
+              { err: error, kind: error.kind, status: error.status },
+              "model request failed",
+            );
+            yield new AgentError({ error, code: error.code });
+            yield spaced(this.#options.fallbackText);
+            return;
           }
-          this.log.error(
-            { err: error, kind: error.kind, status: error.status },
-            "model request failed",
-          );
-          yield new AgentError({ error, code: error.code });
-          yield spaced(this.#options.fallbackText);
-          return;
+        } finally {
+          stall.disarm();
         }
+        if (signal.aborted) return;
+        // Stalled: the request was aborted; a stalled model is not retried (it would stall the turn again).
+        const error = new ChatModelError(
+          `the model sent nothing for ${this.#options.stallTimeoutMs} ms`,
+          { kind: "connection" },
+        );
+        this.log.warn(
+          { stallTimeoutMs: this.#options.stallTimeoutMs, started },
+          "model stream stalled; aborted",
+        );
+        yield new AgentError({ error, code: error.code });
+        yield spaced(this.#options.fallbackText);
+        return;
       }
       if (signal.aborted || calls.length === 0) return;
       if (!offerTools) {
@@ -205,6 +272,8 @@ export class OpenAIChatNode extends ReasoningNode {
       // An `onInterrupt: "continue"` tool finishing after an interrupt: its result replaces the
       // interrupted placeholder in the history, so the next turn's model sees it.
       onBackgroundResult: (result) => this.addEvent(result),
+      // Tool logs go through this node's logger: the app's, when the node was given it or runs on its bus.
+      logger: this.log,
       ...(this.#options.toolTimeoutMs !== undefined && { timeoutMs: this.#options.toolTimeoutMs }),
     });
     const timer = new AbortController();

@@ -96,3 +96,36 @@ export function callRequestFromQuery(query: URLSearchParams): CallRequest {
     metadata,
   };
 }
+
+/** Caps on a call's `metadata`, checked by {@link checkMetadata}. */
+export interface MetadataLimits {
+  /** Deepest nesting of objects and arrays; the metadata object itself is depth 1. */
+  maxDepth: number;
+  /** Largest size as JSON, in UTF-8 bytes. */
+  maxBytes: number;
+}
+
+/**
+ * What is wrong with a call's metadata, or `undefined` when it is within `limits`. Nesting costs
+ * memory out of proportion to its size, so depth is capped as well as bytes.
+ * @example checkMetadata({ a: { b: 1 } }, { maxDepth: 8, maxBytes: 16_384 }); // undefined
+ */
+export function checkMetadata(
+  metadata: Record<string, unknown>,
+  limits: MetadataLimits,
+): string | undefined {
+  if (depthOver(metadata, limits.maxDepth))
+    return `invalid call request: metadata is nested deeper than ${limits.maxDepth} levels`;
+  const bytes = Buffer.byteLength(JSON.stringify(metadata));
+  if (bytes > limits.maxBytes)
+    return `invalid call request: metadata is ${bytes} bytes as JSON, over the ${limits.maxBytes}-byte limit`;
+  return undefined;
+}
+
+/** Whether `value` nests deeper than `max`, walking no deeper than `max + 1`. */
+function depthOver(value: unknown, max: number, depth = 1): boolean {
+  if (typeof value !== "object" || value === null) return false;
+  if (depth > max) return true;
+  for (const child of Object.values(value)) if (depthOver(child, max, depth + 1)) return true;
+  return false;
+}

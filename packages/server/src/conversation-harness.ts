@@ -9,9 +9,13 @@ import {
 } from "@switchboard/protocol";
 import type { RawData, WebSocket } from "ws";
 import { parseInputFrame } from "./frames.js";
-import { TokenBucket } from "./internal/token-bucket.js";
+import { startHeartbeat } from "./internal/heartbeat.js";
+import { InputRateLimiter } from "./internal/input-rate-limiter.js";
 
 export { CloseCode };
+
+/** How long a flooder closed with 1008 has to receive its close frame before it is dropped. */
+const FLOODER_CLOSE_GRACE_MS = 200;
 
 /** Options of {@link ConversationHarness}. */
 export interface ConversationHarnessOptions {
@@ -30,10 +34,25 @@ export interface ConversationHarnessOptions {
    */
   maxQueuedFrames?: number;
   /**
-   * Input frames accepted per second (a token bucket with this burst). Frames over the rate are
-   * dropped and the client gets one `error` frame per second saying how many. Default 200.
+   * Input frames per second (a burst of one second's worth). Over it, reading pauses until the
+   * client is back under the rate (TCP back-pressure); nothing is dropped. Default 200.
    */
   maxFramesPerSecond?: number;
+  /**
+   * Input bytes per second, with a burst of `maxFrameBytes`. Over it, reading pauses like for
+   * `maxFramesPerSecond`. Default 64 KiB (a person speaks about 20 bytes per second).
+   */
+  maxBytesPerSecond?: number;
+  /**
+   * A client that keeps sending over an input rate this long (or owes more than this at once) is
+   * closed with 1008. Default 5 s.
+   */
+  maxOverRateMs?: number;
+  /**
+   * Pings the client this often; one that has not answered the previous ping is terminated (a
+   * vanished peer). 0 turns the heartbeat off. Default 30 s.
+   */
+  heartbeatIntervalMs?: number;
   /** How long `close()` waits for the client's close handshake before dropping the connection. Default 5 s. */
   closeTimeoutMs?: number;
   /** A pino-compatible logger; default: pino at `LOG_LEVEL`. */
@@ -67,6 +86,8 @@ export interface HarnessStats {
   droppedOut: number;
   /** Times reading was paused because input waited for the bus. */
   pauses: number;
+  /** Times reading was paused because the client sent over an input rate. */
+  ratePauses: number;
 }
 
 type HarnessState = "open" | "closing" | "closed";
@@ -100,6 +121,7 @@ export class ConversationHarness implements Transport, AsyncDisposable {
     framesOut: 0,
     droppedOut: 0,
     pauses: 0,
+    ratePauses: 0,
   };
   readonly #ws: WebSocket;
   #port: InputPort | undefined;
@@ -110,12 +132,15 @@ export class ConversationHarness implements Transport, AsyncDisposable {
   readonly #maxFrameBytes: number;
   readonly #maxBufferedBytes: number;
   readonly #maxQueuedFrames: number;
-  readonly #rate: TokenBucket;
-  readonly #maxFramesPerSecond: number;
+  readonly #rate: InputRateLimiter;
   readonly #closeTimeoutMs: number;
   #state: HarnessState = "open";
-  #droppedOverRate = 0;
-  #lastRateError = -Infinity;
+  /** Why reading is paused: input waiting for the bus, or a client over an input rate. */
+  readonly #pausedFor = new Set<"queue" | "rate">();
+  #rateTimer: NodeJS.Timeout | undefined;
+  /** Closed for flooding: its socket is never read again. */
+  #flooder = false;
+  readonly #stopHeartbeat: () => void;
   #closeTimer: NodeJS.Timeout | undefined;
   #resolveClosed!: (info: CloseInfo) => void;
   #resolveEnded!: (info: EndInfo) => void;
@@ -128,18 +153,32 @@ export class ConversationHarness implements Transport, AsyncDisposable {
     this.#maxFrameBytes = options.maxFrameBytes ?? 1024 * 1024;
     this.#maxBufferedBytes = options.maxBufferedBytes ?? 8 * 1024 * 1024;
     this.#maxQueuedFrames = options.maxQueuedFrames ?? 256;
-    this.#maxFramesPerSecond = options.maxFramesPerSecond ?? 200;
     this.#now = options.now ?? (() => performance.now());
-    this.#rate = new TokenBucket(this.#maxFramesPerSecond, 1000, this.#now);
+    this.#rate = new InputRateLimiter({
+      framesPerSecond: options.maxFramesPerSecond ?? 200,
+      bytesPerSecond: options.maxBytesPerSecond ?? 64 * 1024,
+      burstBytes: this.#maxFrameBytes,
+      maxOverLimitMs: options.maxOverRateMs ?? 5000,
+      now: this.#now,
+    });
     this.#closeTimeoutMs = options.closeTimeoutMs ?? 5000;
     this.closed = new Promise((resolve) => (this.#resolveClosed = resolve));
     this.ended = new Promise((resolve) => (this.#resolveEnded = resolve));
 
     ws.on("message", (data, isBinary) => this.#onFrame(data, isBinary));
     // ws emits `error` for protocol violations (including maxPayload, which it closes with 1009);
-    // without a listener that would crash the process.
-    ws.on("error", (error) => this.log.warn({ err: error }, "websocket error"));
+    // without a listener that would crash the process. Client-caused: info, without a stack.
+    ws.on("error", (error: Error & { code?: string }) =>
+      this.log.info({ problem: error.message, code: error.code }, "websocket protocol error"),
+    );
     ws.on("close", (code, reason) => this.#onClose(code, reason.toString()));
+    const heartbeatMs = options.heartbeatIntervalMs ?? 30_000;
+    this.#stopHeartbeat =
+      heartbeatMs > 0
+        ? startHeartbeat(ws, heartbeatMs, () =>
+            this.log.info({ heartbeatMs }, "no pong from the client, connection dropped"),
+          )
+        : () => undefined;
     if (ws.readyState === ws.CLOSED) this.#onClose(1006, "");
   }
 
@@ -210,10 +249,17 @@ export class ConversationHarness implements Transport, AsyncDisposable {
       this.#early = undefined;
       const short = truncateReason(reason);
       this.#resolveEnded({ code, reason: short, by: "server" });
+      clearTimeout(this.#rateTimer);
       this.#ws.close(code, short);
       // Paused input would never read the client's close frame; what it reads now is ignored.
-      if (this.#ws.isPaused) this.#ws.resume();
-      this.#closeTimer = setTimeout(() => this.#ws.terminate(), this.#closeTimeoutMs);
+      // A flooder's is not worth reading its flood for: it is dropped after a short grace.
+      if (this.#ws.isPaused && !this.#flooder) this.#ws.resume();
+      this.#closeTimer = setTimeout(
+        () => this.#ws.terminate(),
+        this.#flooder
+          ? Math.min(this.#closeTimeoutMs, FLOODER_CLOSE_GRACE_MS)
+          : this.#closeTimeoutMs,
+      );
     }
     return this.closed;
   }
@@ -226,10 +272,6 @@ export class ConversationHarness implements Transport, AsyncDisposable {
   #onFrame(data: RawData, isBinary: boolean): void {
     if (this.#state !== "open") return;
     this.stats.framesIn++;
-    if (!this.#rate.take()) {
-      this.#rejectOverRate();
-      return;
-    }
     const size = byteLength(data);
     if (size > this.#maxFrameBytes) {
       this.stats.rejected++;
@@ -239,6 +281,17 @@ export class ConversationHarness implements Transport, AsyncDisposable {
       );
       return;
     }
+    // Counted before parsing: a flood of bad frames is still a flood.
+    const verdict = this.#rate.admit(size);
+    if (verdict.action === "close") {
+      this.log.info({ overForMs: verdict.overForMs }, "input flood, closing");
+      // Reading on to find the client's close frame would mean reading the flood: stay paused.
+      this.#flooder = true;
+      this.#pause("rate");
+      void this.close(CloseCode.policyViolation, "input over the rate limit for too long");
+      return;
+    }
+    if (verdict.action === "pause") this.#pauseForRate(verdict.ms);
     if (isBinary) {
       this.#reject("binary frames are not supported; send JSON text frames");
       return;
@@ -257,15 +310,15 @@ export class ConversationHarness implements Transport, AsyncDisposable {
     }
     const queued = this.#waiting;
     if (queued >= this.#maxQueuedFrames * 4) {
-      this.log.warn({ queued }, "input flood, closing");
+      this.log.info({ queued }, "input flood, closing");
       void this.close(
         CloseCode.policyViolation,
         `too many frames: over ${queued} waiting to be handled`,
       );
-    } else if (queued >= this.#maxQueuedFrames && !this.#ws.isPaused) {
+    } else if (queued >= this.#maxQueuedFrames && !this.#pausedFor.has("queue")) {
       this.log.debug({ queued }, "input paused");
       this.stats.pauses++;
-      this.#ws.pause();
+      this.#pause("queue");
     }
   }
 
@@ -291,7 +344,26 @@ export class ConversationHarness implements Transport, AsyncDisposable {
   }
 
   #maybeResume(): void {
-    if (this.#waiting < this.#maxQueuedFrames / 2 && this.#ws.isPaused && this.#state === "open")
+    if (this.#waiting < this.#maxQueuedFrames / 2) this.#resume("queue");
+  }
+
+  /** Stops reading until the client is back under its input rate: the frame was read, nothing is dropped. */
+  #pauseForRate(ms: number): void {
+    if (this.#pausedFor.has("rate")) return;
+    this.stats.ratePauses++;
+    this.log.debug({ ms }, "input over rate, paused");
+    this.#pause("rate");
+    this.#rateTimer = setTimeout(() => this.#resume("rate"), ms);
+  }
+
+  #pause(reason: "queue" | "rate"): void {
+    this.#pausedFor.add(reason);
+    if (!this.#ws.isPaused) this.#ws.pause();
+  }
+
+  #resume(reason: "queue" | "rate"): void {
+    if (!this.#pausedFor.delete(reason)) return;
+    if (this.#pausedFor.size === 0 && this.#ws.isPaused && this.#state === "open")
       this.#ws.resume();
   }
 
@@ -301,23 +373,12 @@ export class ConversationHarness implements Transport, AsyncDisposable {
     this.sendError(problem);
   }
 
-  #rejectOverRate(): void {
-    this.stats.rejected++;
-    this.#droppedOverRate++;
-    const now = this.#now();
-    if (now - this.#lastRateError < 1000) return;
-    this.#lastRateError = now;
-    this.log.warn({ dropped: this.#droppedOverRate }, "input over rate limit");
-    this.sendError(
-      `rate limit exceeded: more than ${this.#maxFramesPerSecond} frames per second; ${this.#droppedOverRate} frame(s) dropped`,
-    );
-    this.#droppedOverRate = 0;
-  }
-
   #onClose(code: number, reason: string): void {
     if (this.#state === "closed") return;
     this.#state = "closed";
     clearTimeout(this.#closeTimer);
+    clearTimeout(this.#rateTimer);
+    this.#stopHeartbeat();
     this.#early = undefined;
     this.log.debug({ code, reason }, "websocket closed");
     this.#resolveEnded({ code, reason, by: "client" });

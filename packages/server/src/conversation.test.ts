@@ -17,6 +17,8 @@ import { startTestApp, type TestApp } from "./internal/test-app.js";
 import { endCall, sendDtmf, transferCall } from "./system-tools/index.js";
 import type { VoiceAgentSystem } from "./voice-agent-system.js";
 
+const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/;
+
 const apps: TestApp[] = [];
 afterEach(async () => {
   await Promise.all(apps.splice(0).map(({ app }) => app.close()));
@@ -264,7 +266,12 @@ describe("VoiceAgentApp conversation", () => {
     await client.waitFor((f) => f.type === "error");
     expect(plain(client.frames.slice(0, 2))).toEqual([
       { type: "log_metric", name: "cache_hit", value: 1 },
-      { type: "error", content: "the LLM is unavailable" },
+      {
+        type: "error",
+        content: "The agent hit an error",
+        code: "LLM_ERROR",
+        correlation_id: expect.stringMatching(UUID) as unknown,
+      },
     ]);
     await client.close();
   });
@@ -284,7 +291,9 @@ describe("VoiceAgentApp conversation", () => {
     expect(failed.endedBy).toBe("error");
     expect(failed.frames.at(-1)).toEqual({
       type: "error",
-      content: "agent error in agent: kaboom",
+      content: "The agent hit an error",
+      code: "ROUTE_FAILED",
+      correlation_id: expect.stringMatching(UUID) as unknown,
     });
     await client.say("hello again");
     expect((await client.reply()).text).toBe("You said: hello again");
@@ -298,7 +307,14 @@ describe("VoiceAgentApp conversation", () => {
     apps.push(testApp);
     const client = await HarnessClient.connect(testApp.wsUrl);
     expect(await client.waitForClose()).toEqual({ code: 1011, reason: "agent failed" });
-    expect(client.frames).toEqual([{ type: "error", content: "agent failed: no LLM key" }]);
+    expect(client.frames).toEqual([
+      {
+        type: "error",
+        content: "The agent hit an error",
+        code: "HANDLER_FAILED",
+        correlation_id: expect.stringMatching(UUID) as unknown,
+      },
+    ]);
   });
 
   it("cleans up when the client hangs up: generation cancelled, node cleaned", async () => {

@@ -89,7 +89,9 @@ describe("handoff between two nodes", () => {
     await client.say("my invoice");
     expect(await client.waitFor((f) => f.type === "error")).toEqual({
       type: "error",
-      content: 'handoff to unknown agent "nobody"',
+      content: "The agent hit an error",
+      code: "UNKNOWN_AGENT",
+      correlation_id: expect.any(String) as unknown,
     });
     expect(system().speakingNodeId).toBe("front-desk");
     await client.close();

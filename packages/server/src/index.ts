@@ -42,8 +42,18 @@ export type { WorkerCount } from "./worker-pool.js";
 export {
   parseCallRequestBody,
   callRequestFromQuery,
+  checkMetadata,
   type CallRequest,
+  type MetadataLimits,
   type ParsedCallRequest,
 } from "./call-request.js";
+export {
+  signCallToken,
+  verifyCallToken,
+  type SignCallTokenOptions,
+  type VerifyCallTokenOptions,
+  type VerifiedCallToken,
+} from "./call-token.js";
+export { AGENT_ERROR_CONTENT, AgentErrorCode, agentErrorFrame } from "./agent-error-frame.js";
 export { HANDOFF_TOOL_PREFIX } from "./handoff-tool-prefix.js";
 export { endCall, transferCall, sendDtmf, handoffTool, CallAction } from "./system-tools/index.js";

@@ -1,8 +1,11 @@
 import {
+  AgentError,
   Authorize,
   Bridge,
+  createLogger,
   eventClassFor,
   SwitchboardError,
+  type Logger,
   type Message,
   type NodeLike,
 } from "@switchboard/core";
@@ -12,6 +15,7 @@ import {
   type OutputFrame,
   type Transport,
 } from "@switchboard/protocol";
+import { AgentErrorCode, agentErrorFrame } from "./agent-error-frame.js";
 
 /** The source the system broadcasts control events (`Authorize`) as; the user bridge always accepts it. */
 export const SYSTEM_SOURCE = "system";
@@ -34,12 +38,15 @@ const OUTPUT_WHERE: Readonly<Record<string, Readonly<Record<string, unknown>>>> 
  */
 export class UserBridge extends Bridge {
   readonly #transport: Transport;
+  readonly #log: Logger;
   #speaker: string;
   #ended = false;
 
-  constructor(transport: Transport, speaker: NodeLike | string) {
+  /** `log` receives the detail of agent errors, under the correlation id their frame carries. */
+  constructor(transport: Transport, speaker: NodeLike | string, log: Logger = createLogger()) {
     super(USER_SOURCE);
     this.#transport = transport;
+    this.#log = log;
     this.#speaker = typeof speaker === "string" ? speaker : speaker.id;
     this.authorize(this.#speaker, SYSTEM_SOURCE);
     for (const row of OUTPUT_FRAME_EVENTS) {
@@ -49,7 +56,14 @@ export class UserBridge extends Bridge {
       }
       const where = OUTPUT_WHERE[row.event];
       this.on(eventClass, where === undefined ? {} : { where }).map((m) => {
-        this.#send(outputFrameFor(row, m.event), m);
+        // An agent failure goes out generic and coded; its detail stays in the log.
+        const frame =
+          m.event instanceof AgentError
+            ? agentErrorFrame(this.#log, m.event.code ?? AgentErrorCode.agentError, m.event.error, {
+                node: m.source,
+              })
+            : outputFrameFor(row, m.event);
+        this.#send(frame, m);
       });
     }
     this.on(Authorize, { source: SYSTEM_SOURCE }).map((m) => this.setSpeaker(m.event.agent));
@@ -111,6 +125,7 @@ export class UserBridge extends Bridge {
 export function createUserBridge(
   transport: Transport,
   authorizedNode: NodeLike | string,
+  log?: Logger,
 ): UserBridge {
-  return new UserBridge(transport, authorizedNode);
+  return new UserBridge(transport, authorizedNode, log);
 }

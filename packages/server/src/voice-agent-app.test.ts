@@ -57,7 +57,12 @@ describe("VoiceAgentApp", () => {
       const { url, calls } = await recordingApp();
       const { status, json } = await post(`${url}/chats`, JSON.stringify(lineBody));
       expect(status).toBe(200);
-      expect(json).toEqual({ websocket_url: `${url.replace("http", "ws")}/ws?call_id=call-123` });
+      expect(Object.keys(json)).toEqual(["websocket_url"]);
+      expect(json["websocket_url"]).toMatch(
+        new RegExp(
+          `^${url.replace("http", "ws")}/ws\\?call_id=call-123&token=v1\\.[\\w-]+\\.[\\w-]{43}$`,
+        ),
+      );
 
       const client = await HarnessClient.connect(json["websocket_url"] as string);
       expect((await client.reply()).text).toBe("Hi from Line (call call-123)");
@@ -207,7 +212,7 @@ describe("VoiceAgentApp", () => {
     const huge = JSON.stringify({ metadata: { blob: "x".repeat(1024 * 1024 + 1) } });
     const res = await fetch(`${url}/chats`, { method: "POST", body: huge });
     expect(res.status).toBe(413);
-    expect(await res.json()).toEqual({ error: "request body exceeds 1048576 bytes" });
+    expect(await res.json()).toEqual({ error: "request body exceeds 65536 bytes" }); // maxBodyBytes
     expect((await post(`${url}/chats`, "{}")).status).toBe(200);
   });
 

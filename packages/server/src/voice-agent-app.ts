@@ -1,4 +1,5 @@
 import cluster from "node:cluster";
+import { randomBytes } from "node:crypto";
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from "node:http";
 import type { AddressInfo } from "node:net";
 import type { Duplex } from "node:stream";
@@ -17,14 +18,28 @@ import {
   type PlaygroundHandler,
 } from "@switchboard/playground";
 import { WebSocketServer, type WebSocket } from "ws";
-import { callRequestFromQuery, parseCallRequestBody, type CallRequest } from "./call-request.js";
+import {
+  callRequestFromQuery,
+  checkMetadata,
+  parseCallRequestBody,
+  type CallRequest,
+} from "./call-request.js";
+import { signCallToken, verifyCallToken } from "./call-token.js";
+import { AgentErrorCode, agentErrorFrame } from "./agent-error-frame.js";
 import {
   CloseCode,
   ConversationHarness,
   type ConversationHarnessOptions,
 } from "./conversation-harness.js";
 import { Admission, type Readiness } from "./admission.js";
-import { httpErrorOf, readJsonBody, rejectUpgrade, sendJson } from "./internal/http-json.js";
+import {
+  httpErrorOf,
+  parseRequestUrl,
+  readJsonBody,
+  refuseOversized,
+  rejectUpgrade,
+  sendJson,
+} from "./internal/http-json.js";
 import { VoiceAgentSystem, type ShutdownReason } from "./voice-agent-system.js";
 import { announceListening, runWorkerPool, type WorkerCount } from "./worker-pool.js";
 
@@ -53,6 +68,35 @@ export interface VoiceAgentAppOptions {
   logger?: Logger;
   /** Limits of each session's harness (buffered output, input rate and queue). */
   harness?: Omit<ConversationHarnessOptions, "maxFrameBytes" | "logger" | "sessionId">;
+  /**
+   * The key that signs call tokens (HMAC-SHA256). Default: `SWITCHBOARD_SECRET`. With a secret, a
+   * WebSocket must carry a valid token from `POST /chats` (401 otherwise), and every instance that
+   * shares the secret accepts it. Without one, each app signs with a random key of its own and `/ws`
+   * also takes a call from its query string (development).
+   */
+  secret?: string;
+  /** How long a `websocket_url` from `POST /chats` stays valid. Default 5 minutes. */
+  callTokenTtlMs?: number;
+  /** Largest `POST /chats` body; a larger one gets 413. Default 64 KiB. */
+  maxBodyBytes?: number;
+  /** Largest call `metadata` as JSON (the pre-call handler's included); more gets 400. Default 16 KiB. */
+  maxMetadataBytes?: number;
+  /** Deepest nesting of call `metadata`; deeper gets 400. Default 8. */
+  maxMetadataDepth?: number;
+  /** How long a client may take to send a request's headers (Node's `headersTimeout`). Default 10 s. */
+  headersTimeoutMs?: number;
+  /** How long a client may take to send a whole request, body included (Node's `requestTimeout`). Default 30 s. */
+  requestTimeoutMs?: number;
+  /**
+   * How long a session's cleanup waits for each step running user code (its generations' teardown,
+   * a node's `cleanup()`) before abandoning it with a log line. Default 2 s.
+   */
+  teardownTimeoutMs?: number;
+  /**
+   * How long `close()` (and SIGTERM under `run()`) waits for the sessions to end; past it the rest
+   * are abandoned with a log line and their connections dropped. Default 10 s.
+   */
+  shutdownTimeoutMs?: number;
   /**
    * Serve the browser playground at `GET /playground`, and let its sessions ask for the debug
    * channel (`/ws?debug=1`: route topology and traces as `log_event` frames). A tool for
@@ -91,17 +135,10 @@ export interface ListenInfo {
   url: string;
 }
 
-interface PendingCall {
-  call: CallRequest;
-  expiresAt: number;
-}
-
 type AppState = "idle" | "listening" | "closing" | "closed";
 
-/** A call accepted by `POST /chats` is kept this long for its WebSocket to connect. */
-const PENDING_CALL_TTL_MS = 5 * 60_000;
-const MAX_PENDING_CALLS = 10_000;
-const MAX_BODY_BYTES = 1024 * 1024;
+/** A `websocket_url` must fit in a request line: Node refuses headers over 16 KiB. */
+const MAX_WEBSOCKET_URL_BYTES = 12 * 1024;
 
 const CLOSE_BY_REASON: Record<ShutdownReason, [number, string]> = {
   client_closed: [CloseCode.normal, "client closed"],
@@ -137,7 +174,12 @@ export class VoiceAgentApp implements AsyncDisposable {
   readonly #handler: CallHandler;
   readonly #options: VoiceAgentAppOptions;
   readonly #maxFrameBytes: number;
-  readonly #pending = new Map<string, PendingCall>();
+  readonly #secret: string;
+  /** Whether the secret was configured (then every WebSocket needs a token). */
+  readonly #requireToken: boolean;
+  readonly #callTokenTtlMs: number;
+  readonly #maxBodyBytes: number;
+  readonly #metadataLimits: { maxDepth: number; maxBytes: number };
   readonly #sessions = new Map<VoiceAgentSystem, Promise<void>>();
   readonly #server: Server;
   readonly #wss: WebSocketServer;
@@ -155,8 +197,29 @@ export class VoiceAgentApp implements AsyncDisposable {
     this.#maxFrameBytes = options.maxFrameBytes ?? 1024 * 1024;
     this.log = options.logger ?? createLogger();
     this.#admission = new Admission(options.maxCalls);
+    const secret = options.secret ?? process.env["SWITCHBOARD_SECRET"] ?? "";
+    if (secret !== "" && Buffer.byteLength(secret) < 16)
+      throw new Error("VoiceAgentApp: the secret (SWITCHBOARD_SECRET) must be at least 16 bytes");
+    this.#requireToken = secret !== "";
+    this.#secret = this.#requireToken ? secret : randomBytes(32).toString("base64url");
+    this.#callTokenTtlMs = options.callTokenTtlMs ?? 5 * 60_000;
+    this.#maxBodyBytes = options.maxBodyBytes ?? 64 * 1024;
+    this.#metadataLimits = {
+      maxDepth: options.maxMetadataDepth ?? 8,
+      maxBytes: options.maxMetadataBytes ?? 16 * 1024,
+    };
     this.#wss = new WebSocketServer({ noServer: true, maxPayload: this.#maxFrameBytes });
-    this.#server = createServer((req, res) => void this.#onRequest(req, res));
+    const headersTimeout = options.headersTimeoutMs ?? 10_000;
+    const requestTimeout = options.requestTimeoutMs ?? 30_000;
+    this.#server = createServer(
+      {
+        headersTimeout,
+        requestTimeout,
+        // Node checks those timeouts on this interval (default 30 s, longer than the timeouts).
+        connectionsCheckingInterval: Math.max(10, Math.min(1000, headersTimeout / 2)),
+      },
+      (req, res) => void this.#onRequest(req, res),
+    );
     this.#server.on("upgrade", (req, socket, head) => void this.#onUpgrade(req, socket, head));
   }
 
@@ -190,6 +253,12 @@ export class VoiceAgentApp implements AsyncDisposable {
       });
     });
     this.#state = "listening";
+    if (!this.#requireToken && process.env["NODE_ENV"] === "production") {
+      this.log.warn(
+        { nodeEnv: "production" },
+        "SWITCHBOARD_SECRET is not set: any client can open /ws without a call token; set it in production",
+      );
+    }
     const address = this.#server.address() as AddressInfo;
     const shown =
       address.address === "0.0.0.0" || address.address === "::" ? "localhost" : address.address;
@@ -290,14 +359,26 @@ export class VoiceAgentApp implements AsyncDisposable {
     this.#state = "closing";
     this.#admission.close();
     const sessions = [...this.#sessions.entries()];
-    await Promise.all(
+    const ended = Promise.all(
       sessions.map(async ([system, done]) => {
         system.requestShutdown("server_shutdown");
         await system.cleanup(...CLOSE_BY_REASON.server_shutdown);
         await done;
       }),
     );
-    this.#pending.clear();
+    const shutdownTimeoutMs = this.#options.shutdownTimeoutMs ?? 10_000;
+    let timer: NodeJS.Timeout | undefined;
+    const late = new Promise<"late">((resolve) => {
+      timer = setTimeout(() => resolve("late"), shutdownTimeoutMs);
+    });
+    if ((await Promise.race([ended, late])) === "late") {
+      this.log.warn(
+        { sessions: this.#sessions.size, shutdownTimeoutMs },
+        "shutdown deadline passed: abandoning the sessions still running",
+      );
+      for (const ws of this.#wss.clients) ws.terminate();
+    }
+    clearTimeout(timer);
     this.#wss.close();
     if (wasListening) {
       const stopped = new Promise<void>((resolve) => this.#server.close(() => resolve()));
@@ -310,7 +391,7 @@ export class VoiceAgentApp implements AsyncDisposable {
 
   async #onRequest(req: IncomingMessage, res: ServerResponse): Promise<void> {
     try {
-      const url = new URL(req.url ?? "/", "http://localhost");
+      const url = parseRequestUrl(req);
       if (url.pathname === "/status" || url.pathname === "/health" || url.pathname === "/ready") {
         if (req.method !== "GET" && req.method !== "HEAD")
           throw new SwitchboardError("METHOD_NOT_ALLOWED", `use GET ${url.pathname}`);
@@ -330,7 +411,9 @@ export class VoiceAgentApp implements AsyncDisposable {
     } catch (error) {
       const answer = httpErrorOf(error);
       if (answer.internal) this.log.error({ err: toError(error) }, "request failed");
-      sendJson(res, answer.status, { error: answer.message }, answer.headers);
+      else this.log.debug({ status: answer.status, problem: answer.message }, "request refused");
+      if (answer.status === 413) refuseOversized(req, res, answer.message);
+      else sendJson(res, answer.status, { error: answer.message }, answer.headers);
     }
   }
 
@@ -365,15 +448,28 @@ export class VoiceAgentApp implements AsyncDisposable {
 
   async #onChats(req: IncomingMessage, res: ServerResponse): Promise<void> {
     this.#admit();
-    const body = await readJsonBody(req, MAX_BODY_BYTES);
+    const body = await readJsonBody(req, this.#maxBodyBytes);
     const parsed = parseCallRequestBody(body);
     if (!parsed.ok) throw new SwitchboardError("INVALID_REQUEST", parsed.error);
+    this.#checkMetadata(parsed.call);
     const accepted = await this.#preCall(parsed.call);
     if (accepted === null) throw rejected();
-    this.#remember(accepted.call);
+    this.#checkMetadata(accepted.call);
+    // The call travels in the signed token: nothing is kept here, so no call can be replaced or
+    // taken over by another POST, and any instance with the same secret accepts the WebSocket.
+    const token = signCallToken(accepted.call, {
+      secret: this.#secret,
+      ttlMs: this.#callTokenTtlMs,
+    });
     const proto = req.headers["x-forwarded-proto"] === "https" ? "wss" : "ws";
     const host = req.headers.host ?? `localhost:${(this.#server.address() as AddressInfo).port}`;
-    const websocketUrl = `${proto}://${host}/ws?call_id=${encodeURIComponent(accepted.call.callId)}`;
+    const websocketUrl = `${proto}://${host}/ws?call_id=${encodeURIComponent(accepted.call.callId)}&token=${token}`;
+    if (Buffer.byteLength(websocketUrl) > MAX_WEBSOCKET_URL_BYTES) {
+      throw new SwitchboardError(
+        "PAYLOAD_TOO_LARGE",
+        `call request too large for its call token (over ${MAX_WEBSOCKET_URL_BYTES} bytes once signed); shorten agent.system_prompt or metadata`,
+      );
+    }
     sendJson(res, 200, {
       websocket_url: websocketUrl,
       ...(accepted.config === undefined ? {} : { config: accepted.config }),
@@ -392,19 +488,18 @@ export class VoiceAgentApp implements AsyncDisposable {
     };
   }
 
-  #remember(call: CallRequest): void {
-    const now = Date.now();
-    for (const [id, pending] of this.#pending) {
-      if (pending.expiresAt > now && this.#pending.size < MAX_PENDING_CALLS) break;
-      this.#pending.delete(id);
-    }
-    this.#pending.set(call.callId, { call, expiresAt: now + PENDING_CALL_TTL_MS });
+  #checkMetadata(call: CallRequest): void {
+    const problem = checkMetadata(call.metadata, this.#metadataLimits);
+    if (problem !== undefined) throw new SwitchboardError("INVALID_REQUEST", problem);
   }
 
   async #onUpgrade(req: IncomingMessage, socket: Duplex, head: Buffer): Promise<void> {
-    socket.on("error", (error) => this.log.debug({ err: error }, "upgrade socket error"));
+    // Client-caused (a reset mid-handshake): no stack.
+    socket.on("error", (error) =>
+      this.log.debug({ problem: error.message }, "upgrade socket error"),
+    );
     try {
-      const url = new URL(req.url ?? "/", "http://localhost");
+      const url = parseRequestUrl(req);
       if (url.pathname !== "/ws")
         throw new SwitchboardError("NOT_FOUND", `no WebSocket route at ${url.pathname}`);
       this.#admit();
@@ -424,20 +519,30 @@ export class VoiceAgentApp implements AsyncDisposable {
     } catch (error) {
       const answer = httpErrorOf(error);
       if (answer.internal) this.log.error({ err: toError(error) }, "upgrade failed");
+      else this.log.debug({ status: answer.status, problem: answer.message }, "upgrade refused");
       rejectUpgrade(socket, answer.status, answer.message, answer.headers);
     }
   }
 
-  /** The call a WebSocket belongs to: the one `POST /chats` accepted, or one built from the query. */
+  /**
+   * The call a WebSocket belongs to: the one its token carries (signed by `POST /chats`), or — with
+   * no secret configured — one built from the query, which the pre-call handler still decides on.
+   */
   async #callFor(query: URLSearchParams): Promise<CallRequest | null> {
-    const callId = query.get("call_id");
-    const pending = callId === null ? undefined : this.#pending.get(callId);
-    if (pending !== undefined && pending.expiresAt > Date.now()) {
-      this.#pending.delete(pending.call.callId);
-      return pending.call;
+    const token = query.get("token");
+    if (token !== null) {
+      const verified = verifyCallToken(token, { secret: this.#secret });
+      if (verified.ok) return verified.call;
+      throw new SwitchboardError(
+        "UNAUTHORIZED",
+        `call token refused: ${verified.reason.replace("_", " ")}`,
+      );
     }
-    // Straight to /ws: the pre-call handler still decides, so it cannot be bypassed.
-    const accepted = await this.#preCall(callRequestFromQuery(query));
+    if (this.#requireToken)
+      throw new SwitchboardError("UNAUTHORIZED", "a call token is required: POST /chats first");
+    const call = callRequestFromQuery(query);
+    this.#checkMetadata(call);
+    const accepted = await this.#preCall(call);
     return accepted?.call ?? null;
   }
 
@@ -453,7 +558,12 @@ export class VoiceAgentApp implements AsyncDisposable {
       logger: this.log,
       sessionId: call.callId,
     });
-    const system = new VoiceAgentSystem(harness, { debugChannel });
+    const system = new VoiceAgentSystem(harness, {
+      debugChannel,
+      ...(this.#options.teardownTimeoutMs !== undefined && {
+        teardownTimeoutMs: this.#options.teardownTimeoutMs,
+      }),
+    });
     const done = this.#runSession(system, call).finally(() => {
       this.#sessions.delete(system);
       release();
@@ -467,13 +577,17 @@ export class VoiceAgentApp implements AsyncDisposable {
     log.info({ callId: call.callId }, "call started");
     let reason: ShutdownReason;
     try {
-      await this.#handler(system, call);
-      // A handler may only configure the system; the session still runs until the call ends.
-      await system.start();
+      // A handler stuck in its own await must not keep a finished call's session alive.
+      const configured = Promise.resolve(this.#handler(system, call)).then(() => "configured");
+      if ((await Promise.race([configured, system.waitForShutdown()])) === "configured") {
+        // A handler may only configure the system; the session still runs until the call ends.
+        await system.start();
+      }
       reason = await system.waitForShutdown();
     } catch (error) {
-      log.error({ err: toError(error) }, "call handler failed");
-      system.harness.sendError(`agent failed: ${toError(error).message}`);
+      system.harness.send(
+        agentErrorFrame(log, AgentErrorCode.handlerFailed, error, { callId: call.callId }),
+      );
       system.requestShutdown("error");
       reason = "error";
     }

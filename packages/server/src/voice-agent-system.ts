@@ -19,6 +19,7 @@ import {
 } from "@switchboard/core";
 import { DEBUG_EVENTS, type DebugTopology, type DebugTrace } from "@switchboard/playground";
 import { CloseCode, type Transport } from "@switchboard/protocol";
+import { AgentErrorCode, agentErrorFrame } from "./agent-error-frame.js";
 import type { ConversationHarness } from "./conversation-harness.js";
 import { HANDOFF_TOOL_PREFIX } from "./handoff-tool-prefix.js";
 import { CallAction } from "./system-tools/call-action.js";
@@ -42,6 +43,12 @@ export interface VoiceAgentSystemOptions {
   logger?: Logger;
   /** Passed to the session's `Bus`. */
   maxQueueSize?: number;
+  /**
+   * How long `cleanup()` waits for each step that runs user code (stopping the bus and its
+   * generations, each node's `cleanup()`); past it the step is abandoned with a log line and the
+   * session moves on to close its socket. Default 2 s.
+   */
+  teardownTimeoutMs?: number;
   /**
    * Send the playground's debug channel to the client: the topology (`system.describe()`) when the
    * system starts and when the speaker changes, and a trace of every route execution, as
@@ -106,13 +113,16 @@ export class VoiceAgentSystem<
   #transferTimer: NodeJS.Timeout | undefined;
   readonly #subscriptions: { unsubscribe(): void }[] = [];
   readonly #debugChannel: boolean;
+  readonly #teardownTimeoutMs: number;
 
   constructor(transport: T, options: VoiceAgentSystemOptions = {}) {
     this.transport = transport;
     this.#debugChannel = options.debugChannel ?? false;
+    this.#teardownTimeoutMs = options.teardownTimeoutMs ?? 2000;
     this.log = options.logger ?? (transport as { log?: Logger }).log ?? createLogger();
     this.bus = new Bus({
       logger: this.log,
+      teardownTimeoutMs: this.#teardownTimeoutMs,
       ...(options.maxQueueSize === undefined ? {} : { maxQueueSize: options.maxQueueSize }),
     });
     this.#shutdown = new Promise((resolve) => (this.#resolveShutdown = resolve));
@@ -124,7 +134,11 @@ export class VoiceAgentSystem<
     // A route that throws ends its turn with an error frame; the bus has already logged it.
     this.#subscriptions.push(
       this.bus.errors$.subscribe((failure) => {
-        this.#sendError(`agent error in ${failure.bridge}: ${toError(failure.error).message}`);
+        this.transport.send(
+          agentErrorFrame(this.log, AgentErrorCode.routeFailed, failure.error, {
+            bridge: failure.bridge,
+          }),
+        );
       }),
     );
   }
@@ -157,7 +171,7 @@ export class VoiceAgentSystem<
     this.withNode(node, bridge);
     this.#speakingNode = node;
     if (this.#userBridge === undefined) {
-      this.#userBridge = new UserBridge(this.transport, node);
+      this.#userBridge = new UserBridge(this.transport, node, this.log);
       this.bus.registerBridge(USER_SOURCE, this.#userBridge);
     } else {
       this.#userBridge.setSpeaker(node.id);
@@ -305,32 +319,49 @@ export class VoiceAgentSystem<
     this.#subscriptions.push({ unsubscribe: stop });
   }
 
-  #sendError(content: string): void {
-    this.transport.send({ type: "error", content });
-  }
-
   async #close(closeCode: number, closeReason: string): Promise<void> {
     this.#state = "closing";
     this.requestShutdown("server_shutdown");
     clearTimeout(this.#transferTimer);
-    await this.#step("stop bus", () => this.bus.cleanup());
+    // The bus abandons (and logs) each stuck execution at the deadline; this is the safety net.
+    await this.#step("stop bus", () => this.bus.cleanup(), {}, 2 * this.#teardownTimeoutMs);
     for (const subscription of this.#subscriptions.splice(0)) subscription.unsubscribe();
     for (const node of this.#nodes.values()) {
       await this.#step("clean node", () => node.cleanup?.(), { node: node.id });
     }
-    await this.#step("close transport", () => this.transport.close(closeCode, closeReason));
+    // Our own code, bounded by the transport's close timeout: no teardown deadline of its own.
+    await this.#step(
+      "close transport",
+      () => this.transport.close(closeCode, closeReason),
+      {},
+      Infinity,
+    );
     this.#state = "closed";
   }
 
+  /** Runs one cleanup step: a throw is logged, and a step past `teardownTimeoutMs` is abandoned. */
   async #step(
     what: string,
     fn: () => unknown,
     fields: Record<string, unknown> = {},
+    timeoutMs = this.#teardownTimeoutMs,
   ): Promise<void> {
+    let timer: NodeJS.Timeout | undefined;
+    const deadline = new Promise<"late">((resolve) => {
+      if (Number.isFinite(timeoutMs)) timer = setTimeout(() => resolve("late"), timeoutMs);
+    });
     try {
-      await fn();
+      const outcome = await Promise.race([Promise.resolve().then(fn), deadline]);
+      if (outcome === "late") {
+        this.log.warn(
+          { step: what, ...fields, timeoutMs },
+          "cleanup step abandoned: still running past its deadline",
+        );
+      }
     } catch (error) {
       this.log.error({ err: toError(error), step: what, ...fields }, "cleanup step failed");
+    } finally {
+      clearTimeout(timer);
     }
   }
 
@@ -340,8 +371,12 @@ export class VoiceAgentSystem<
       m.source !== USER_SOURCE && this.#userBridge?.isAuthorized(m.source) === true;
     const handoff = (agent: string, from: string): Authorize | undefined => {
       if (this.#nodes.has(agent)) return new Authorize({ agent });
-      this.log.warn({ agent, from }, "handoff to unknown agent");
-      this.#sendError(`handoff to unknown agent "${agent}"`);
+      this.transport.send(
+        agentErrorFrame(this.log, AgentErrorCode.unknownAgent, "handoff to unknown agent", {
+          agent,
+          from,
+        }),
+      );
       return undefined;
     };
     this.#systemBridge

@@ -58,6 +58,11 @@ export class Generation<E extends object = object> implements RouteContext<E> {
     return this.#finished;
   }
 
+  /** True once the run ended (normally or after tearing down). */
+  get isFinished(): boolean {
+    return this.#done;
+  }
+
   get cancelled(): boolean {
     return this.#state === "cancelled";
   }

@@ -4,6 +4,9 @@ import type { Logger } from "../logger.js";
 import { Message } from "../message.js";
 import type { Generation } from "./generation.js";
 
+/** The bus's default `teardownTimeoutMs`, also used by a bridge not on a bus yet. */
+export const DEFAULT_TEARDOWN_TIMEOUT_MS = 2000;
+
 /**
  * The one way up from a bridge to its bus. Everything a bridge sends — a route's broadcast, an
  * input source's events, `Bridge.publish`, a node's own `publish` — goes through
@@ -46,6 +49,11 @@ export class Outbox {
   get log(): Logger {
     if (this.#log === undefined) throw this.#notOnBus();
     return this.#log;
+  }
+
+  /** How long a cancelled generation may take to tear down before it is abandoned. */
+  get teardownTimeoutMs(): number {
+    return this.#bus?.teardownTimeoutMs ?? DEFAULT_TEARDOWN_TIMEOUT_MS;
   }
 
   /**
@@ -102,6 +110,12 @@ const nodeOutboxes = new WeakMap<object, Outbox>();
 
 export function setNodeOutbox(node: object, outbox: Outbox): void {
   nodeOutboxes.set(node, outbox);
+}
+
+/** The logger of a node's bridge once that bridge is on a bus (the app's), else `undefined`. */
+export function busLogOfNode(node: object): Logger | undefined {
+  const outbox = nodeOutboxes.get(node);
+  return outbox?.attached === true ? outbox.log : undefined;
 }
 
 /** `Node.publish`: through its bridge's outbox once that bridge is on a bus, a no-op before. */

@@ -204,14 +204,43 @@ export class Route {
   /** Cancels everything this route runs or holds; resolves when all of it has torn down. */
   async stop(): Promise<void> {
     this.#waiting = [];
-    const finishing = [...this.#active, ...this.#tearingDown].map(
-      (generation) => generation.finished,
-    );
+    const cancelled = [...this.#active, ...this.#tearingDown];
     this.#cancelRunning(true);
     // Generations whose cancel waits for the end of an uninterruptible segment stop now too.
     for (const generation of this.#tearingDown) generation.cancel(true);
-    await Promise.all(finishing);
+    await this.#tornDown(cancelled);
     await this.#gate;
+  }
+
+  /**
+   * Resolves when every generation has torn down, or at the teardown deadline: one stuck in an
+   * await that ignores its signal is abandoned (its output stays fenced off) and logged, so the
+   * route, its session and the process never wait on it forever.
+   */
+  async #tornDown(generations: readonly Generation[]): Promise<void> {
+    if (generations.every((generation) => generation.isFinished)) return;
+    const timeoutMs = this.#outbox.teardownTimeoutMs;
+    let timer: NodeJS.Timeout | undefined;
+    const late = new Promise<"late">((resolve) => {
+      timer = setTimeout(() => resolve("late"), timeoutMs);
+    });
+    const done = Promise.all(generations.map((generation) => generation.finished));
+    const outcome = await Promise.race([done, late]);
+    clearTimeout(timer);
+    if (outcome !== "late") return;
+    for (const generation of generations) {
+      if (generation.isFinished) continue;
+      this.#tearingDown.delete(generation);
+      this.#outbox.log.warn(
+        {
+          bridge: this.#outbox.bridgeName,
+          route: this.description,
+          generationId: generation.generationId,
+          teardownTimeoutMs: timeoutMs,
+        },
+        "generation abandoned: still tearing down past its deadline",
+      );
+    }
   }
 
   #hold(message: Message): void {
@@ -263,7 +292,7 @@ export class Route {
     const previous = this.#gate;
     const gate = (async () => {
       await previous;
-      await Promise.all(cancelled.map((generation) => generation.finished));
+      await this.#tornDown(cancelled);
       if (after !== undefined) await after();
     })();
     this.#gate = gate;

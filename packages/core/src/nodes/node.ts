@@ -1,4 +1,4 @@
-import { publishFromNode } from "../internal/outbox.js";
+import { busLogOfNode, publishFromNode } from "../internal/outbox.js";
 import { createLogger, type Logger } from "../logger.js";
 import type { Message } from "../message.js";
 
@@ -31,14 +31,29 @@ function defaultId(className: string): string {
  */
 export abstract class Node {
   readonly id: string;
-  protected readonly log: Logger;
+  /** The logger from the options; without one, the bus's (the app's) once the bridge is on one. */
+  readonly #ownLog: Logger | undefined;
+  #defaultLog: Logger | undefined;
+  #busLog: { from: Logger; child: Logger } | undefined;
 
   constructor(options: NodeOptions = {}) {
     this.id = options.nodeId ?? defaultId(new.target.name);
-    this.log = (options.logger ?? createLogger()).child({ node: this.id });
+    this.#ownLog = options.logger?.child({ node: this.id });
     this.start = this.start.bind(this);
     this.cleanup = this.cleanup.bind(this);
     this.onInterruptGenerate = this.onInterruptGenerate.bind(this);
+  }
+
+  /** The node's logger: the one it was given, else its bridge's on the bus (the app's), else pino. */
+  protected get log(): Logger {
+    if (this.#ownLog !== undefined) return this.#ownLog;
+    const busLog = busLogOfNode(this);
+    if (busLog !== undefined) {
+      if (this.#busLog?.from !== busLog)
+        this.#busLog = { from: busLog, child: busLog.child({ node: this.id }) };
+      return this.#busLog.child;
+    }
+    return (this.#defaultLog ??= createLogger().child({ node: this.id }));
   }
 
   /** Called when the system starts. */

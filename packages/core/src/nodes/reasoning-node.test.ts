@@ -14,6 +14,7 @@ import {
   UserTranscriptionReceived,
 } from "../events.js";
 import { deferred } from "../internal/test-deferred.js";
+import { SpyLogger } from "../internal/test-spy-logger.js";
 import { Message } from "../message.js";
 import type { ConversationContext } from "./conversation-context.js";
 import { GENERATION_METRICS } from "./generation-metrics.js";
@@ -28,6 +29,13 @@ class ScriptNode extends ReasoningNode {
   protected override processContext(context: ConversationContext): AsyncIterable<object | string> {
     return this.script(context);
   }
+}
+
+class QuietNode extends ReasoningNode {
+  constructor(options: { maxTurnBytes?: number; maxHistoryBytes?: number; logger?: SpyLogger }) {
+    super({ systemPrompt: "test", nodeId: "agent", ...options });
+  }
+  protected override async *processContext(): AsyncIterable<string> {}
 }
 
 async function collect(iterable: AsyncIterable<object>): Promise<object[]> {
@@ -162,6 +170,85 @@ describe("ReasoningNode", () => {
       node.addEvent(new AgentSpeechSent({ content: "The total is forty dollars." }));
       expect(node.conversationEvents).toHaveLength(1);
     });
+
+    it("joins words across frames without re-reading the turn (space only where none is)", () => {
+      const node = new QuietNode({});
+      for (const part of ["one", " two", "three ", "four", "", "five"]) {
+        node.addEvent(new UserTranscriptionReceived({ content: part }));
+      }
+      expect(node.conversationEvents).toEqual([
+        new UserTranscriptionReceived({ content: "one two three four five" }),
+      ]);
+    });
+
+    it("caps a user turn at maxTurnBytes, dropping its oldest text with one log line per turn", () => {
+      const logger = new SpyLogger();
+      const node = new QuietNode({ maxTurnBytes: 100, logger });
+      for (let i = 0; i < 50; i++) {
+        node.addEvent(new UserTranscriptionReceived({ content: `w${String(i).padStart(2, "0")}` }));
+      }
+      const turn = node.conversationEvents[0] as UserTranscriptionReceived;
+      expect(node.conversationEvents).toHaveLength(1);
+      expect(Buffer.byteLength(turn.content)).toBeLessThanOrEqual(100);
+      expect(turn.content.endsWith("w47 w48 w49")).toBe(true);
+      expect(turn.content).not.toContain("w00");
+      const capLines = () => logger.lines.filter((l) => l.msg?.includes("maxTurnBytes"));
+      expect(capLines()).toHaveLength(1);
+      expect(capLines()[0]?.level).toBe("info");
+      // A new turn over the cap is logged again; one longer than the cap keeps its end.
+      node.addEvent(new AgentResponse({ content: "ok" }));
+      node.addEvent(new UserTranscriptionReceived({ content: "é".repeat(80) + "end" }));
+      const second = node.conversationEvents.at(-1) as UserTranscriptionReceived;
+      expect(Buffer.byteLength(second.content)).toBeLessThanOrEqual(100);
+      expect(second.content.endsWith("éend")).toBe(true);
+      expect(capLines()).toHaveLength(2);
+    });
+
+    it("caps the history at maxHistoryBytes, dropping the oldest events and never orphaning a tool result", () => {
+      const logger = new SpyLogger();
+      const node = new QuietNode({ maxHistoryBytes: 2000, logger });
+      node.addEvent(new UserTranscriptionReceived({ content: "weather?" }));
+      node.addEvent(new ToolCall({ toolName: "a", toolArgs: { x: "1" }, toolCallId: "c1" }));
+      node.addEvent(new ToolCall({ toolName: "b", toolArgs: { x: "2" }, toolCallId: "c2" }));
+      node.addEvent(new ToolResult({ toolName: "a", toolArgs: {}, toolCallId: "c1", result: 1 }));
+      node.addEvent(new ToolResult({ toolName: "b", toolArgs: {}, toolCallId: "c2", result: 2 }));
+      for (let i = 0; i < 40; i++) {
+        node.addEvent(new AgentResponse({ content: `answer ${i} `.padEnd(100, ".") }));
+        node.addEvent(new UserTranscriptionReceived({ content: `question ${i}`.padEnd(100, ".") }));
+      }
+      const history = node.conversationEvents;
+      const size = history.reduce(
+        (sum: number, e) => sum + 64 + Buffer.byteLength((e as { content: string }).content),
+        0,
+      );
+      expect(size).toBeLessThanOrEqual(2000);
+      expect((history.at(-1) as UserTranscriptionReceived).content.startsWith("question 39")).toBe(
+        true,
+      );
+      expect(history.some((e) => e instanceof ToolCall || e instanceof ToolResult)).toBe(false);
+      const dropLines = logger.lines.filter((l) => l.msg?.includes("maxHistoryBytes"));
+      expect(dropLines.length).toBeGreaterThan(0);
+      expect(dropLines.length).toBeLessThan(5);
+
+      // The cap counts a history that starts again after clearContext().
+      node.clearContext();
+      node.addEvent(new UserTranscriptionReceived({ content: "fresh" }));
+      expect(node.conversationEvents).toEqual([
+        new UserTranscriptionReceived({ content: "fresh" }),
+      ]);
+    });
+
+    it("drops a tool call's results along with it", () => {
+      const node = new QuietNode({ maxHistoryBytes: 400 });
+      node.addEvent(
+        new ToolCall({ toolName: "a", toolArgs: { x: "1".repeat(100) }, toolCallId: "c1" }),
+      );
+      node.addEvent(new ToolCall({ toolName: "b", toolArgs: {}, toolCallId: "c2" }));
+      node.addEvent(new ToolResult({ toolName: "a", toolArgs: {}, toolCallId: "c1", result: 1 }));
+      node.addEvent(new ToolResult({ toolName: "b", toolArgs: {}, toolCallId: "c2", result: 2 }));
+      node.addEvent(new AgentResponse({ content: "x".repeat(150) }));
+      expect(node.conversationEvents.map((e) => e.constructor)).toEqual([AgentResponse]);
+    });
   });
 
   describe("when interrupted", () => {
@@ -280,6 +367,41 @@ describe("ReasoningNode", () => {
   });
 
   describe("metrics", () => {
+    it("logs through its bus's logger when it was given none", async () => {
+      const logger = new SpyLogger();
+      const node = new QuietNode({});
+      new Bus({ logger }).registerBridge("agent", new Bridge(node));
+      await collect(node.generate());
+      expect(logger.lines).toContainEqual(
+        expect.objectContaining({
+          msg: "generation finished",
+          fields: expect.objectContaining({ bridge: "agent", node: "agent" }) as unknown,
+        }),
+      );
+    });
+
+    it("logs a generation cancelled before its first chunk at debug only (no info line per interrupt)", async () => {
+      const logger = new SpyLogger();
+      class Waiting extends ReasoningNode {
+        protected override async *processContext(ctx: ConversationContext) {
+          await new Promise((_resolve, reject) =>
+            ctx.signal.addEventListener("abort", () => reject(ctx.signal.reason as Error)),
+          );
+          yield "never";
+        }
+      }
+      const node = new Waiting({ systemPrompt: "t", logger });
+      const controller = new AbortController();
+      const run = collect(node.generate(undefined, { signal: controller.signal }));
+      controller.abort();
+      await run.catch(() => undefined);
+      const finished = logger.lines.filter((l) => l.msg === "generation finished");
+      expect(finished.map((l) => l.level)).toEqual(["debug"]);
+      // A generation that said something is worth an info line.
+      await collect(new QuietNode({ logger }).generate());
+      expect(logger.lines.filter((l) => l.msg === "generation finished").length).toBe(2);
+    });
+
     it("publishes per-generation metrics for completed and interrupted generations", async () => {
       const stuck = deferred();
       let calls = 0;

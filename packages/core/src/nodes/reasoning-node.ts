@@ -7,6 +7,13 @@ import {
   UserBackchannel,
   UserTranscriptionReceived,
 } from "../events.js";
+import {
+  EVENT_OVERHEAD_BYTES,
+  endsWithSpace,
+  eventBytes,
+  keepTail,
+  startsWithSpace,
+} from "../internal/event-bytes.js";
 import { Message } from "../message.js";
 import type { RouteContext } from "../route-context.js";
 import { ConversationContext } from "./conversation-context.js";
@@ -20,7 +27,20 @@ export interface ReasoningNodeOptions extends NodeOptions {
   maxContextLength?: number;
   /** Call metadata handed to `processContext` through the context. */
   metadata?: Record<string, unknown>;
+  /**
+   * Largest user turn kept, in UTF-8 bytes: consecutive transcriptions merge into one turn, and past
+   * this the oldest text of the turn is dropped (logged once per turn). Default 32 KiB.
+   */
+  maxTurnBytes?: number;
+  /**
+   * Largest history kept, in UTF-8 bytes of its texts, tool arguments and results: past this the
+   * oldest events are dropped (a tool call together with its results), with a log line. Default 1 MiB.
+   */
+  maxHistoryBytes?: number;
 }
+
+/** Logs of dropped history come at most this often per node. */
+const DROP_LOG_INTERVAL_MS = 1000;
 
 const NEVER_ABORTED = new AbortController().signal;
 
@@ -41,13 +61,27 @@ export abstract class ReasoningNode extends Node {
   readonly systemPrompt: string;
   readonly maxContextLength: number;
   metadata: Record<string, unknown>;
+  readonly maxTurnBytes: number;
+  readonly maxHistoryBytes: number;
   /** The history: user transcriptions, agent responses (merged per turn), tool calls and results. */
   conversationEvents: object[] = [];
+  /** Bytes of each event `addEvent` recorded, so a merge or a cap costs O(the new event). */
+  readonly #sizes = new WeakMap<object, number>();
+  /** The history array the byte count below belongs to (a new array after `clearContext`). */
+  #countedHistory: object[] | undefined;
+  #historyBytes = 0;
+  /** Whether a merged turn's text ends with whitespace: recorded at each merge, so a turn is never scanned. */
+  readonly #spaceAtEnd = new WeakMap<object, boolean>();
+  /** Whether the open user turn's cap was logged already (once per turn). */
+  #turnCapLogged = false;
+  #lastDropLog = -Infinity;
 
   constructor(options: ReasoningNodeOptions) {
     super(options);
     this.systemPrompt = options.systemPrompt;
     this.maxContextLength = options.maxContextLength ?? 100;
+    this.maxTurnBytes = options.maxTurnBytes ?? 32 * 1024;
+    this.maxHistoryBytes = options.maxHistoryBytes ?? 1024 * 1024;
     this.metadata = options.metadata ?? {};
     this.addEvent = this.addEvent.bind(this);
     this.clearContext = this.clearContext.bind(this);
@@ -63,28 +97,143 @@ export abstract class ReasoningNode extends Node {
     const event: object =
       eventOrMessage instanceof Message ? (eventOrMessage as Message).event : eventOrMessage;
     const history = this.conversationEvents;
+    if (this.#countedHistory !== history) this.#recount(history);
     const last = history.at(-1);
     if (event instanceof AgentSpeechSent) {
       this.#trimToSpoken(event.content);
     } else if (event instanceof AgentResponse && this.#continuesTurn(event) !== -1) {
       const at = this.#continuesTurn(event);
       const turn = history[at] as AgentResponse;
-      history[at] = new AgentResponse({
-        content: turn.content + event.content,
-        chunkType: turn.chunkType,
-        ...(turn.interrupted === true || event.interrupted === true ? { interrupted: true } : {}),
-      });
+      this.#replaceAt(
+        at,
+        new AgentResponse({
+          content: turn.content + event.content,
+          chunkType: turn.chunkType,
+          ...(turn.interrupted === true || event.interrupted === true ? { interrupted: true } : {}),
+        }),
+        this.#sizeOf(turn) + Buffer.byteLength(event.content),
+      );
     } else if (
       event instanceof UserTranscriptionReceived &&
       last instanceof UserTranscriptionReceived
     ) {
-      history[history.length - 1] = new UserTranscriptionReceived({
-        content: joinWords(last.content, event.content),
-      });
+      this.#mergeTranscription(last, event);
     } else if (event instanceof ToolResult && this.#replacePlaceholder(event)) {
       return;
+    } else if (event instanceof UserTranscriptionReceived) {
+      this.#turnCapLogged = false;
+      this.#push(this.#capTurn(event));
     } else {
-      history.push(event);
+      this.#push(event);
+    }
+    this.#dropOldest();
+  }
+
+  /**
+   * Joins a transcription to the open user turn in O(the new text): the join looks at one character
+   * on each side, never re-scans the turn (a flood of transcriptions was quadratic). A turn over
+   * `maxTurnBytes` loses its oldest text.
+   */
+  #mergeTranscription(last: UserTranscriptionReceived, event: UserTranscriptionReceived): void {
+    const a = last.content;
+    const b = event.content;
+    const separator =
+      a === "" || b === "" || this.#endsWithSpace(last) || startsWithSpace(b) ? "" : " ";
+    const merged = new UserTranscriptionReceived({ content: a + separator + b });
+    const bytes = this.#sizeOf(last) + separator.length + Buffer.byteLength(b);
+    this.#spaceAtEnd.set(merged, b === "" ? this.#endsWithSpace(last) : endsWithSpace(b));
+    this.#replaceAt(this.conversationEvents.length - 1, merged, bytes);
+    if (bytes - EVENT_OVERHEAD_BYTES > this.maxTurnBytes) {
+      const capped = this.#capTurn(merged);
+      this.#replaceAt(this.conversationEvents.length - 1, capped, eventBytes(capped));
+    }
+  }
+
+  #endsWithSpace(turn: UserTranscriptionReceived): boolean {
+    return this.#spaceAtEnd.get(turn) ?? endsWithSpace(turn.content);
+  }
+
+  /** The turn's newest `maxTurnBytes`; the first cut of a turn is logged. */
+  #capTurn(turn: UserTranscriptionReceived): UserTranscriptionReceived {
+    const { text, droppedBytes } = keepTail(turn.content, this.maxTurnBytes);
+    if (droppedBytes === 0) return turn;
+    const capped = new UserTranscriptionReceived({ content: text });
+    this.#spaceAtEnd.set(capped, endsWithSpace(text));
+    if (!this.#turnCapLogged) {
+      this.#turnCapLogged = true;
+      this.log.info(
+        { droppedBytes, maxTurnBytes: this.maxTurnBytes },
+        "user turn over maxTurnBytes, oldest text dropped",
+      );
+    }
+    return capped;
+  }
+
+  #push(event: object): void {
+    const bytes = eventBytes(event);
+    this.#sizes.set(event, bytes);
+    this.#historyBytes += bytes;
+    this.conversationEvents.push(event);
+  }
+
+  #replaceAt(index: number, event: object, bytes: number): void {
+    const history = this.conversationEvents;
+    const old = history[index];
+    if (old !== undefined) this.#historyBytes -= this.#sizeOf(old);
+    this.#sizes.set(event, bytes);
+    this.#historyBytes += bytes;
+    history[index] = event;
+  }
+
+  #sizeOf(event: object): number {
+    let bytes = this.#sizes.get(event);
+    if (bytes === undefined) {
+      bytes = eventBytes(event);
+      this.#sizes.set(event, bytes);
+    }
+    return bytes;
+  }
+
+  /** Counts a history this node has not counted yet (the first call, or one set from outside). */
+  #recount(history: object[]): void {
+    this.#countedHistory = history;
+    this.#historyBytes = 0;
+    for (const event of history) this.#historyBytes += this.#sizeOf(event);
+  }
+
+  /**
+   * Drops the oldest events while the history is over `maxHistoryBytes`, keeping the newest event.
+   * A dropped tool call takes the calls and results next to it along, so no result is left without
+   * its call (the OpenAI API rejects that).
+   */
+  #dropOldest(): void {
+    const history = this.conversationEvents;
+    if (this.#historyBytes <= this.maxHistoryBytes) return;
+    let count = 0;
+    let bytes = 0;
+    while (count < history.length - 1 && this.#historyBytes - bytes > this.maxHistoryBytes) {
+      bytes += this.#sizeOf(history[count] as object);
+      count++;
+    }
+    while (count < history.length - 1) {
+      const head = history[count];
+      const orphan =
+        head instanceof ToolResult ||
+        (head instanceof ToolCall && history[count - 1] instanceof ToolCall);
+      if (!orphan) break;
+      bytes += this.#sizeOf(head);
+      count++;
+    }
+    if (count === 0) return;
+    history.splice(0, count);
+    this.#historyBytes -= bytes;
+    const now = performance.now();
+    if (now - this.#lastDropLog >= DROP_LOG_INTERVAL_MS) {
+      this.#lastDropLog = now;
+      this.log.info(
+        { droppedEvents: count, droppedBytes: bytes, maxHistoryBytes: this.maxHistoryBytes },
+        "history over maxHistoryBytes, oldest events dropped",
+      );
     }
   }
 
@@ -167,7 +316,9 @@ export abstract class ReasoningNode extends Node {
       const interrupted = !completed || signal.aborted;
       if (interrupted) this.#closeInterruptedTurn(lastResponse, unanswered);
       const { metrics, events } = timer.finish(ctx?.generationId, interrupted);
-      this.log.info(metrics, "generation finished");
+      // An interruption storm cancels generations before they say anything: those are debug noise.
+      if (interrupted && metrics.chunkCount === 0) this.log.debug(metrics, "generation finished");
+      else this.log.info(metrics, "generation finished");
       for (const event of events) this.publish(event);
     }
   }
@@ -181,16 +332,21 @@ export abstract class ReasoningNode extends Node {
     unanswered: Map<string, ToolCall>,
   ): void {
     const history = this.conversationEvents;
+    if (this.#countedHistory !== history) this.#recount(history);
     if (lastResponse !== undefined) {
       for (let i = history.length - 1; i >= 0; i--) {
         const event = history[i];
         if (!(event instanceof AgentResponse)) continue;
         if (event.interrupted !== true) {
-          history[i] = new AgentResponse({
-            content: event.content,
-            chunkType: event.chunkType,
-            interrupted: true,
-          });
+          this.#replaceAt(
+            i,
+            new AgentResponse({
+              content: event.content,
+              chunkType: event.chunkType,
+              interrupted: true,
+            }),
+            this.#sizeOf(event),
+          );
         }
         break;
       }
@@ -199,7 +355,7 @@ export abstract class ReasoningNode extends Node {
       // A background tool may have finished (and been recorded) before this turn closed.
       if (history.some((e) => e instanceof ToolResult && e.toolCallId === call.toolCallId))
         continue;
-      history.push(
+      this.#push(
         new ToolResult({
           toolName: call.toolName,
           toolArgs: call.toolArgs,
@@ -222,7 +378,7 @@ export abstract class ReasoningNode extends Node {
         event.toolCallId === result.toolCallId &&
         event.interrupted === true
       ) {
-        history[i] = result;
+        this.#replaceAt(i, result, eventBytes(result));
         return true;
       }
     }
@@ -236,18 +392,14 @@ export abstract class ReasoningNode extends Node {
       if (!(event instanceof AgentResponse)) continue;
       const said = spoken.trim();
       if (said.length < event.content.trim().length && event.content.startsWith(said)) {
-        history[i] = new AgentResponse({
+        const trimmed = new AgentResponse({
           content: said,
           chunkType: event.chunkType,
           interrupted: true,
         });
+        this.#replaceAt(i, trimmed, eventBytes(trimmed));
       }
       return;
     }
   }
-}
-
-function joinWords(a: string, b: string): string {
-  if (a === "" || b === "" || /\s$/.test(a) || /^\s/.test(b)) return a + b;
-  return `${a} ${b}`;
 }

@@ -50,6 +50,8 @@ export interface Tool<Args extends ToolArgs = ToolArgs, Result = unknown> {
   readonly parameters: z.ZodType<Args>;
   /** What happens to a running call when its generation is interrupted. */
   readonly onInterrupt: ToolInterruptBehaviour;
+  /** How long a call may run before it is aborted and reported as timed out; overrides the registry's. */
+  readonly timeoutMs?: number;
   /** Runs the tool with validated arguments. Should honour `context.signal`. */
   execute(args: Args, context: ToolContext): Result | Promise<Result>;
 }
@@ -71,6 +73,8 @@ export interface ToolDefinition<Schema extends ToolParameters, Result> {
   execute: (args: z.output<Schema>, context: ToolContext) => Result | Promise<Result>;
   /** Default `"abort"`. */
   onInterrupt?: ToolInterruptBehaviour;
+  /** Overrides the registry's timeout for this tool (default 30 s); `Infinity` means none. */
+  timeoutMs?: number;
 }
 
 /**
@@ -100,6 +104,7 @@ export function defineTool<Schema extends ToolParameters, Result>(
     // TS cannot see that a schema's output type is z.output of it while Schema is generic.
     parameters: parameters as unknown as z.ZodType<z.output<Schema>>,
     onInterrupt: definition.onInterrupt ?? "abort",
+    ...(definition.timeoutMs !== undefined && { timeoutMs: definition.timeoutMs }),
     execute,
   };
 }

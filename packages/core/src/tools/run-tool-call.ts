@@ -116,7 +116,7 @@ export function runToolCall(run: ToolRun): Promise<ToolResult> {
     (error: unknown) => {
       if (state === "done") return log.debug(fields, "abandoned tool call settled");
       log.warn({ ...fields, err: error }, "tool call failed");
-      settle(resultOf({ error: toError(error).message || "the tool failed without a message" }));
+      settle(resultOf({ error: toolErrorMessage(error) }));
     },
   );
   return answered;
@@ -129,6 +129,20 @@ export function runToolCall(run: ToolRun): Promise<ToolResult> {
       error: `the tool returned a value that cannot be sent as JSON (${unserialisable.message})`,
     });
   }
+}
+
+/** Absolute file paths (POSIX, Windows, file: URLs), which a thrown error's message often quotes. */
+const ABSOLUTE_PATH =
+  /(?<=^|[\s'"(`=])(?:file:\/\/)?(?:[A-Za-z]:)?[\\/](?:[^\s'"`,()\\/]+[\\/])+[^\s'"`,()]*/g;
+
+/**
+ * What the model (and the caller's `tool_call.result`) learns of a throw: the message only — no
+ * stack, no server paths. `ENOENT: no such file or directory, open '/srv/app/x.json'` becomes
+ * `ENOENT: no such file or directory, open '<path>'`; the log keeps the whole error.
+ */
+export function toolErrorMessage(error: unknown): string {
+  const message = toError(error).message.split("\n")[0] ?? "";
+  return message.replace(ABSOLUTE_PATH, "<path>").trim() || "the tool failed without a message";
 }
 
 /** `ToolResult.resultStr` stringifies results, so a cyclic or BigInt result must fail here, not there. */

@@ -324,6 +324,37 @@ describe("ToolRegistry", () => {
       expect(result?.error).toBe('Unknown tool "get_wether". Available tools: get_weather, echo.');
     });
 
+    it("logs a batch through the logger the caller passes (the node's, so the app's)", async () => {
+      const own = recordingLogger();
+      const callers = recordingLogger();
+      await registryOf([echo], { logger: own }).execute(
+        [{ id: "u", name: "nope", arguments: "" }],
+        { logger: callers },
+      );
+      expect(callers.records).toContainEqual(
+        expect.objectContaining({ level: "info", msg: "model called an unknown tool" }),
+      );
+      expect(own.records).toEqual([]);
+    });
+
+    it("gives the model a thrown error's message only: no stack, no server paths", async () => {
+      const reader = defineTool({
+        name: "reader",
+        description: "reads",
+        parameters: z.object({}),
+        execute: () => {
+          const error = new Error(
+            "ENOENT: no such file or directory, open '/srv/app/data/x.json'\n    at read (/srv/app/x.js:1:1)",
+          );
+          throw error;
+        },
+      });
+      const [result] = await registryOf([reader]).execute([
+        { id: "r", name: "reader", arguments: "" },
+      ]);
+      expect(result?.error).toBe("ENOENT: no such file or directory, open '<path>'");
+    });
+
     it("turns async and sync throws into errors, and logs them", async () => {
       const logger = recordingLogger();
       const asyncFail = defineTool({
@@ -487,6 +518,28 @@ describe("ToolRegistry", () => {
           expect.objectContaining({ level: "warn", msg: "tool call timed out" }),
         );
         runs[0]!.fail(new Error("too late"));
+        expect(vi.getTimerCount()).toBe(0);
+      });
+
+      it("times a call out after 30 s by default, and a tool's own timeoutMs wins", async () => {
+        const { tool, runs } = controlledTool("stuck");
+        const quick = defineTool({ ...tool, name: "quick", timeoutMs: 50 });
+        const endless = defineTool({ ...tool, name: "endless", timeoutMs: Infinity });
+        const pending = registryOf([tool, quick, endless]).execute([
+          { id: "a", name: "stuck", arguments: "" },
+          { id: "b", name: "quick", arguments: "" },
+          { id: "c", name: "endless", arguments: "" },
+        ]);
+        await vi.advanceTimersByTimeAsync(50);
+        expect(runs.map((r) => r.signal.aborted)).toEqual([false, true, false]);
+        await vi.advanceTimersByTimeAsync(30_000 - 50);
+        expect(runs.map((r) => r.signal.aborted)).toEqual([true, true, false]);
+        runs[2]!.finish("done");
+        expect((await pending).map((r) => r.error ?? r.result)).toEqual([
+          "timed out after 30000 ms",
+          "timed out after 50 ms",
+          "done",
+        ]);
         expect(vi.getTimerCount()).toBe(0);
       });
 

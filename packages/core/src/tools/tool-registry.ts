@@ -22,6 +22,11 @@ export interface ToolRegistryOptions {
   onBackgroundResult?: (result: ToolResult) => void;
   /** A pino-compatible logger; default `createLogger()`. */
   logger?: Logger;
+  /**
+   * How long a call may run before it is aborted and reported as timed out, when neither the tool
+   * (`defineTool({ timeoutMs })`) nor the `execute` call says. `Infinity` means no timeout. Default 30 s.
+   */
+  defaultTimeoutMs?: number;
 }
 
 /**
@@ -34,8 +39,16 @@ export interface ExecuteToolsOptions {
   parallel?: boolean;
   /** The generation's signal: when it aborts, calls not yet started never run and running ones are interrupted. */
   signal?: AbortSignal;
-  /** Per call; a call still running after this many ms is aborted and reported as timed out. Default: none. */
+  /**
+   * Per call; a call still running after this many ms is aborted and reported as timed out. A tool's
+   * own `timeoutMs` wins; default: the registry's `defaultTimeoutMs` (30 s). `Infinity` means none.
+   */
   timeoutMs?: number;
+  /**
+   * Logs this batch's tool calls (a node passes its own logger, so tool logs follow the app's
+   * level and redaction). Default: the registry's logger.
+   */
+  logger?: Logger;
   /**
    * Also receives this batch's background results (see {@link ToolRegistryOptions.onBackgroundResult});
    * called before the registry's own callback. Lets the node running the batch record them.
@@ -63,12 +76,14 @@ export class ToolRegistry implements Iterable<Tool> {
   readonly #schemas: ToolSchema[] = [];
   readonly #onBackgroundResult: ((result: ToolResult) => void) | undefined;
   readonly #log: Logger;
+  readonly #defaultTimeoutMs: number;
 
   /**
    * Throws a `SwitchboardError` (`TOOL_ERROR`) for an invalid or duplicate name, or parameters
    * that are not an object schema expressible as JSON Schema.
    */
   constructor(tools: Iterable<Tool> = [], options: ToolRegistryOptions = {}) {
+    this.#defaultTimeoutMs = options.defaultTimeoutMs ?? 30_000;
     for (const tool of tools) {
       assertToolName(tool.name);
       assertZod4Schema(tool.name, tool.parameters);
@@ -169,15 +184,17 @@ export class ToolRegistry implements Iterable<Tool> {
     options: ExecuteToolsOptions = {},
   ): Promise<ToolResult[]> {
     const { parallel = true, signal } = options;
-    const timeoutMs = validTimeout(options.timeoutMs);
+    const log =
+      options.logger === undefined ? this.#log : options.logger.child({ component: "tools" });
+    const timeoutMs = options.timeoutMs ?? this.#defaultTimeoutMs;
     const reportBackground = (result: ToolResult): void =>
       this.#reportBackground(result, options.onBackgroundResult);
     const runOne = (call: ToolCallInput): Promise<ToolResult> => {
       try {
-        return this.#dispatch(call, signal, timeoutMs, reportBackground);
+        return this.#dispatch(call, signal, timeoutMs, reportBackground, log);
       } catch (error) {
         // #dispatch guards every step; this only catches a bug or a hostile call object.
-        this.#log.error({ err: error }, "tool call could not be dispatched");
+        log.error({ err: error }, "tool call could not be dispatched");
         return Promise.resolve(
           new ToolResult({ toolName: "", error: "the tool call could not be dispatched" }),
         );
@@ -187,7 +204,7 @@ export class ToolRegistry implements Iterable<Tool> {
     try {
       list = Array.from(calls);
     } catch (error) {
-      this.#log.error({ err: error }, "tool calls are not iterable");
+      log.error({ err: error }, "tool calls are not iterable");
       return [];
     }
     if (parallel) return Promise.all(list.map(runOne));
@@ -199,8 +216,9 @@ export class ToolRegistry implements Iterable<Tool> {
   #dispatch(
     input: ToolCallInput,
     signal: AbortSignal | undefined,
-    timeoutMs: number | undefined,
+    timeoutMs: number,
     reportBackground: (result: ToolResult) => void,
+    log: Logger,
   ): Promise<ToolResult> {
     const call = parseToolCall(input);
     const fail = (error: string, interrupted?: true): Promise<ToolResult> =>
@@ -216,17 +234,17 @@ export class ToolRegistry implements Iterable<Tool> {
     const fields = { toolName: call.toolName, toolCallId: call.toolCallId };
 
     if (signal?.aborted) {
-      this.#log.debug(fields, "tool call not run: interrupted");
+      log.debug(fields, "tool call not run: interrupted");
       return fail(NOT_RUN_MESSAGE, true);
     }
     const tool = this.#tools.get(call.toolName);
     if (tool === undefined) {
-      this.#log.info(fields, "model called an unknown tool");
+      log.info(fields, "model called an unknown tool");
       return fail(this.#unknownToolMessage(call.toolName));
     }
     if (call.argumentsError !== undefined) {
       // Not the reason: V8's JSON errors quote the model's text, which may carry what the user said.
-      this.#log.info(fields, "model sent unparseable tool arguments");
+      log.info(fields, "model sent unparseable tool arguments");
       return fail(
         `Invalid arguments for tool "${tool.name}": ${call.argumentsError}. ${RETRY_HINT}`,
       );
@@ -234,7 +252,7 @@ export class ToolRegistry implements Iterable<Tool> {
     const parsed = tool.parameters.safeParse(call.args);
     if (!parsed.success) {
       const problems = formatZodIssues(parsed.error.issues, call.args);
-      this.#log.info({ ...fields, reason: problems }, "model sent invalid tool arguments");
+      log.info({ ...fields, reason: problems }, "model sent invalid tool arguments");
       return fail(`Invalid arguments for tool "${tool.name}": ${problems}. ${RETRY_HINT}`);
     }
     return runToolCall({
@@ -243,8 +261,8 @@ export class ToolRegistry implements Iterable<Tool> {
       modelArgs: call.args,
       toolCallId: call.toolCallId,
       signal,
-      timeoutMs,
-      log: this.#log,
+      timeoutMs: validTimeout(tool.timeoutMs ?? timeoutMs),
+      log,
       reportBackground,
     });
   }
@@ -282,9 +300,7 @@ export class ToolRegistry implements Iterable<Tool> {
 
 const RETRY_HINT = "Call the tool again with arguments that match its parameters.";
 
-/** Only a positive finite number sets a timeout; anything else means none. */
-function validTimeout(timeoutMs: number | undefined): number | undefined {
-  return timeoutMs !== undefined && Number.isFinite(timeoutMs) && timeoutMs > 0
-    ? timeoutMs
-    : undefined;
+/** Only a positive finite number sets a timeout; anything else (`Infinity`) means none. */
+function validTimeout(timeoutMs: number): number | undefined {
+  return Number.isFinite(timeoutMs) && timeoutMs > 0 ? timeoutMs : undefined;
 }
