@@ -1,5 +1,6 @@
 import type { ChatMessage } from "./chat-message.js";
 import type { ChatChunk, ChatModel, ChatRequest, ChatToolCall } from "./chat-model.js";
+import { abortError } from "./internal/abort-error.js";
 import { abortableDelay } from "./internal/abortable-delay.js";
 import { toolNames } from "./internal/offered-tools.js";
 
@@ -72,7 +73,7 @@ function describeWeather(content: string): string {
 /**
  * A built-in model with the same `chat()` as `OpenAIChat` that needs no key and no network, for
  * examples, demos and tests. It streams its reply token by token with realistic pacing, honours
- * `signal` at once, and follows a small script on the last user message: a greeting gets a
+ * `signal` at once (rejecting with an `AbortError`, as `OpenAIChat` does), and follows a small script on the last user message: a greeting gets a
  * greeting; the weather calls `get_weather` (when offered) and answers from its result on the
  * next round; "bye" says goodbye and calls `end_call` (when offered); anything else gets a
  * short echo a few sentences long, so there is time to interrupt it.
@@ -94,20 +95,19 @@ export class ScriptedChat implements ChatModel {
     this.chat = this.chat.bind(this);
   }
 
-  /** Streams the scripted reply to `request`; ends quietly, timers cleared, when `signal` aborts. */
+  /** Streams the scripted reply to `request`; rejects with an `AbortError`, timers cleared, when `signal` aborts. */
   async *chat(request: ChatRequest): AsyncGenerator<ChatChunk, void, undefined> {
     const { signal } = request;
     const reply = this.#reply(request);
     const parts = tokens(reply.content);
     for (const [i, token] of parts.entries()) {
-      if (
-        !(await abortableDelay(i === 0 ? this.#firstTokenDelayMs : this.#interTokenDelayMs, signal))
-      )
-        return;
+      const delay = i === 0 ? this.#firstTokenDelayMs : this.#interTokenDelayMs;
+      if (!(await abortableDelay(delay, signal))) throw abortError(signal);
       yield { content: token };
     }
-    if (parts.length === 0 && !(await abortableDelay(this.#firstTokenDelayMs, signal))) return;
-    if (signal?.aborted) return;
+    if (parts.length === 0 && !(await abortableDelay(this.#firstTokenDelayMs, signal)))
+      throw abortError(signal);
+    if (signal?.aborted) throw abortError(signal);
     const toolCalls = reply.toolCalls?.map((call) => ({
       id: `call_scripted_${++this.#callIds}`,
       ...call,
