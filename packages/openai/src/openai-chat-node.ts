@@ -2,12 +2,12 @@ import {
   AgentError,
   isAbortError,
   ReasoningNode,
-  ToolCall,
   ToolRegistry,
+  toToolCall,
   type ConversationContext,
   type ReasoningNodeOptions,
   type Tool,
-  type ToolArgs,
+  type ToolCall,
   type ToolResult,
 } from "@switchboard/core";
 import type { ChatModel, ChatToolCall } from "./chat-model.js";
@@ -54,20 +54,6 @@ interface NodeSettings {
   toolTimeoutMs: number | undefined;
   temperature: number | undefined;
   messages: ContextToMessagesOptions | undefined;
-}
-
-function toToolCallEvent(call: ChatToolCall): ToolCall {
-  const init = { toolName: call.name, toolCallId: call.id };
-  if (call.arguments.trim() === "") return new ToolCall(init);
-  try {
-    const args: unknown = JSON.parse(call.arguments);
-    if (typeof args === "object" && args !== null && !Array.isArray(args)) {
-      return new ToolCall({ ...init, toolArgs: args as ToolArgs });
-    }
-  } catch {
-    // Kept raw below: the registry turns it into a ToolResult error the model can act on.
-  }
-  return new ToolCall({ ...init, rawArguments: call.arguments });
 }
 
 /**
@@ -182,7 +168,7 @@ export class OpenAIChatNode extends ReasoningNode {
         return;
       }
 
-      const events = calls.map(toToolCallEvent);
+      const events = calls.map(toToolCall);
       for (const event of events) yield event;
       const results = yield* this.#runTools(events, signal, spaced);
       if (results === undefined) return;
