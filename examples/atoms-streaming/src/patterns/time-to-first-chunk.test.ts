@@ -29,18 +29,14 @@ describe("Atoms pattern: measuring time to first chunk", () => {
     expect(client.timings[0]?.ttfcMs).toBe(reply.ttfcMs);
   });
 
-  // Fails until issue 10 item 5 (metrics belong to their generation) is fixed.
-  it.fails(
-    "gets the framework's generation.ttfc_ms in the same turn, before generation_complete",
-    async () => {
-      await start();
-      const reply = await convo!.turn("Hello!");
-      const id = reply.frames.find((f) => f.type === "message")?.generation_id;
-      expect(
-        reply.frames.find((f) => f.type === "log_metric" && f.name === GENERATION_METRICS.ttfcMs),
-      ).toMatchObject({
-        generation_id: id,
-      });
-    },
-  );
+  it("gets the framework's generation.ttfc_ms in the same turn, before generation_complete", async () => {
+    await start();
+    const reply = await convo!.turn("Hello!");
+    const id = reply.frames.find((f) => f.type === "message")?.generation_id;
+    expect(
+      reply.frames.find((f) => f.type === "log_metric" && f.name === GENERATION_METRICS.ttfcMs),
+    ).toMatchObject({
+      generation_id: id,
+    });
+  });
 });

@@ -2,6 +2,7 @@ import {
   AgentGenerationComplete,
   AgentResponse,
   AgentSpeechSent,
+  type LogMetric,
   ToolCall,
   ToolResult,
   UserTranscriptionReceived,
@@ -55,7 +56,8 @@ export abstract class ReasoningNode extends Node {
 
   /**
    * Adds an event (or a message's event) to the history. Consecutive agent responses merge into
-   * one turn, as do consecutive user transcriptions. `AgentSpeechSent` trims the last agent turn
+   * one turn whatever their chunk types, as do consecutive user transcriptions;
+   * `AgentGenerationComplete` is not part of the conversation and is not recorded. `AgentSpeechSent` trims the last agent turn
    * to what was actually spoken; a late `ToolResult` replaces the placeholder of its interrupted call.
    */
   addEvent(eventOrMessage: object): void {
@@ -65,14 +67,14 @@ export abstract class ReasoningNode extends Node {
     const last = history.at(-1);
     if (event instanceof AgentSpeechSent) {
       this.#trimToSpoken(event.content);
-    } else if (
-      event instanceof AgentResponse &&
-      last instanceof AgentResponse &&
-      last.chunkType === event.chunkType
-    ) {
+    } else if (event instanceof AgentGenerationComplete) {
+      return; // the end of a turn, not part of the conversation
+    } else if (event instanceof AgentResponse && last instanceof AgentResponse) {
+      // One agent turn, whatever its chunks' types ("buffered", "final", …): a turn of mixed
+      // types is plain text to the model.
       history[history.length - 1] = new AgentResponse({
         content: last.content + event.content,
-        chunkType: last.chunkType,
+        chunkType: last.chunkType === event.chunkType ? last.chunkType : "text",
         ...(last.interrupted === true || event.interrupted === true ? { interrupted: true } : {}),
       });
     } else if (
@@ -98,7 +100,8 @@ export abstract class ReasoningNode extends Node {
 
   /**
    * Streams one reply: runs `processContext`, records each delivered event in the history and
-   * yields it, then yields `AgentGenerationComplete`. Strings become `AgentResponse`; empty and
+   * yields it, then yields the generation's metrics (`LogMetric`) and one `AgentGenerationComplete`
+   * (the node's own, if it yielded one, completed with the framework's totals). Strings become `AgentResponse`; empty and
    * whitespace-only chunks are never yielded (their whitespace joins the next chunk).
    * `ctx` is optional: outside a route there is no signal.
    */
@@ -119,8 +122,16 @@ export abstract class ReasoningNode extends Node {
     let lastResponse: AgentResponse | undefined;
     let heldWhitespace = "";
     let completed = false;
+    /** The metrics not delivered yet (undefined until computed). */
+    let unsentMetrics: LogMetric[] | undefined;
+    /** The node's own completion, if it yielded one: merged into the single one at the end. */
+    let ownCompletion: AgentGenerationComplete | undefined;
     try {
       for await (const item of this.processContext(context)) {
+        if (item instanceof AgentGenerationComplete) {
+          ownCompletion = item;
+          continue;
+        }
         let event = typeof item === "string" ? new AgentResponse({ content: item }) : item;
         if (event instanceof AgentResponse && event.chunkType === "text") {
           const content = heldWhitespace + event.content;
@@ -145,18 +156,34 @@ export abstract class ReasoningNode extends Node {
         }
       }
       completed = true;
+      if (!signal.aborted) {
+        // The generation's metrics are part of it: they carry its generationId and go out before
+        // its completion, so a client reading up to generation_complete has the whole turn.
+        const { metrics, events } = timer.finish(ctx?.generationId, false);
+        this.log.info(metrics, "generation finished");
+        unsentMetrics = events;
+        while (unsentMetrics.length > 0) {
+          yield unsentMetrics[0]!;
+          unsentMetrics.shift(); // resumed: the route delivered it
+        }
+      }
+      // One completion per generation: the node's own fields win, the framework fills the rest.
       // Inside a route a cancelled generation's completion is dropped; a direct caller sees the truth.
       yield new AgentGenerationComplete({
-        totalLength: timer.totalLength,
-        chunkCount: timer.chunkCount,
-        interrupted: signal.aborted,
+        totalLength: ownCompletion?.totalLength ?? timer.totalLength,
+        chunkCount: ownCompletion?.chunkCount ?? timer.chunkCount,
+        interrupted: ownCompletion?.interrupted ?? signal.aborted,
       });
     } finally {
       const interrupted = !completed || signal.aborted;
       if (interrupted) this.#closeInterruptedTurn(lastResponse, unanswered);
-      const { metrics, events } = timer.finish(ctx?.generationId, interrupted);
-      this.log.info(metrics, "generation finished");
-      for (const event of events) this.publish(event);
+      if (unsentMetrics === undefined) {
+        // Interrupted: the route is closed, so its metrics go out on their own, after it.
+        const { metrics, events } = timer.finish(ctx?.generationId, interrupted);
+        this.log.info(metrics, "generation finished");
+        unsentMetrics = events;
+      }
+      for (const event of unsentMetrics) this.publish(event);
     }
   }
 
