@@ -16,7 +16,10 @@ describe("the README", () => {
     // Compared without indentation: an excerpt from inside a function is shown dedented.
     const flat = (code: string) => code.replace(/^[ \t]+/gm, "");
     for (const block of blocks) {
-      expect(sources.some((s) => flat(s).includes(flat(block))), block).toBe(true);
+      expect(
+        sources.some((s) => flat(s).includes(flat(block))),
+        block,
+      ).toBe(true);
     }
   });
 

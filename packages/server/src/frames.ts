@@ -35,7 +35,12 @@ export const INPUT_FRAME_TYPES = Object.keys(inputSchemas) as readonly InputFram
  * @example const frame: OutputFrame = { type: "message", content: "Hello!" };
  */
 export type OutputFrame = (
-  | { type: "message"; content: string }
+  | {
+      type: "message";
+      content: string;
+      /** The chunk's type when it is not `"text"` (`"buffered"`, `"final"`, …). */
+      chunk_type?: string;
+    }
   | {
       type: "tool_call";
       name: string;

@@ -29,14 +29,20 @@ export const USER_SOURCE = "user";
 export class UserBridge extends Bridge {
   #speaker: string;
   #ended = false;
+  /**
+   * Generations the user did not hear from their first message (their node was not the speaker
+   * then): the rest of them stays unheard too, even if their node becomes the speaker meanwhile,
+   * so a handoff never lets the tail (metrics, completion) of a silent generation through.
+   */
+  readonly #unheard = new Set<string>();
 
   constructor(harness: ConversationHarness, speaker: NodeLike | string) {
     super(USER_SOURCE);
     this.#speaker = typeof speaker === "string" ? speaker : speaker.id;
-    this.authorize(this.#speaker, SYSTEM_SOURCE);
     this.withInputRouting(harness.events);
 
     const send = (frame: OutputFrame, from: Message): boolean => {
+      if (!this.#hears(from)) return false;
       // end_call is the last thing the user hears of this call.
       if (this.#ended) return false;
       if (frame.type === "end_call") this.#ended = true;
@@ -46,8 +52,14 @@ export class UserBridge extends Bridge {
       );
     };
 
-    this.on(AgentResponse, { where: { chunkType: "text" } }).map((m) => {
-      send({ type: "message", content: m.event.content }, m);
+    this.on(AgentResponse).map((m) => {
+      const { content, chunkType } = m.event;
+      send(
+        chunkType === "text"
+          ? { type: "message", content }
+          : { type: "message", content, chunk_type: chunkType },
+        m,
+      );
     });
     this.on(ToolCall).map((m) => {
       const { toolName, toolArgs, toolCallId } = m.event;
@@ -107,10 +119,22 @@ export class UserBridge extends Bridge {
    * @example userBridge.setSpeaker("billing")
    */
   setSpeaker(nodeId: string): void {
-    if (nodeId === this.#speaker) return;
-    if (this.#speaker !== SYSTEM_SOURCE) this.deauthorize(this.#speaker);
     this.#speaker = nodeId;
-    this.authorize(nodeId, SYSTEM_SOURCE);
+  }
+
+  /** Only the speaker (and `"system"`) reaches the user, and only generations heard from their start. */
+  #hears(message: Message): boolean {
+    const { generationId } = message;
+    if (message.source !== this.#speaker && message.source !== SYSTEM_SOURCE) {
+      if (generationId === undefined) return false;
+      // A completion is a generation's last frame: nothing left of it to fence.
+      if (message.event instanceof AgentGenerationComplete) this.#unheard.delete(generationId);
+      else this.#unheard.add(generationId);
+      return false;
+    }
+    if (generationId === undefined || !this.#unheard.has(generationId)) return true;
+    if (message.event instanceof AgentGenerationComplete) this.#unheard.delete(generationId);
+    return false;
   }
 }
 

@@ -11,8 +11,7 @@ afterEach(async () => {
 });
 
 describe("Line pattern: buffered streaming", () => {
-  // Fails until issue 10 item 1 (every chunk type reaches the user) is fixed.
-  it.fails("sends whole sentences or full buffers, typed buffered, and loses nothing", async () => {
+  it("sends whole sentences or full buffers, typed buffered, and loses nothing", async () => {
     const llm = new ScriptedChat({ firstTokenDelayMs: 0, interTokenDelayMs: 0 });
     convo = await ConversationRunner.start(exampleApp(bufferedStreaming, { llm }));
 

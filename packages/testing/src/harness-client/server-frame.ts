@@ -5,7 +5,7 @@
  * const frame: ServerFrame = { type: "message", content: "Hello!" };
  */
 export type ServerFrame = (
-  | { type: "message"; content: string }
+  | { type: "message"; content: string; chunk_type?: string }
   | {
       type: "tool_call";
       name: string;
