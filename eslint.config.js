@@ -33,5 +33,27 @@ export default tseslint.config(
       "@typescript-eslint/no-non-null-assertion": "off",
     },
   },
+  {
+    // The wire protocol runs in browsers too: zod only, no Node, no other Switchboard package.
+    files: ["packages/protocol/src/**/*.ts"],
+    rules: {
+      "no-restricted-imports": [
+        "error",
+        {
+          patterns: [
+            {
+              group: ["node:*"],
+              message: "@switchboard/protocol is browser-safe: no Node imports.",
+            },
+            {
+              group: ["@switchboard/*", "ws", "pino"],
+              message: "@switchboard/protocol depends on zod only.",
+            },
+          ],
+        },
+      ],
+      "no-restricted-globals": ["error", "Buffer", "process", "__dirname", "require"],
+    },
+  },
   { files: ["**/*.js"], ...tseslint.configs.disableTypeChecked },
 );

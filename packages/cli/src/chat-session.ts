@@ -1,4 +1,5 @@
 import { createInterface, emitKeypressEvents } from "node:readline";
+import { GenerationFence, isGenerationComplete, type InputFrame } from "@switchboard/protocol";
 import WebSocket from "ws";
 
 /** Options of {@link runChat}. */
@@ -15,6 +16,7 @@ export interface ChatOptions {
   replyTimeoutMs?: number;
 }
 
+/** An output frame as received: read defensively, an agent may send fields of any shape. */
 type Frame = { type: string } & Record<string, unknown>;
 
 /**
@@ -38,16 +40,15 @@ export async function runChat(options: ChatOptions): Promise<number> {
   /** Resolves when the agent's current reply ends (piped mode waits on it before the next line). */
   let idle: { promise: Promise<void>; resolve: () => void } | undefined;
   let firstFrame: (() => void) | undefined;
-  /** The generation the agent is speaking, and the ones the user talked over (their late frames are dropped). */
-  let speaking: string | undefined;
-  const fenced = new Set<string>();
+  /** The generations the user talked over: their late frames are dropped. */
+  const fence = new GenerationFence();
   let turnStartedAt: number | undefined;
   let firstChunkMs: number | undefined;
   let interruptSent = false;
   let waitingForReply: (() => void) | undefined;
   let exitCode = 0;
 
-  const send = (frame: Frame) => {
+  const send = (frame: InputFrame) => {
     if (socket.readyState === WebSocket.OPEN) socket.send(JSON.stringify(frame));
   };
   /** Prints a line of its own, closing the agent's line first. */
@@ -79,10 +80,7 @@ export async function runChat(options: ChatOptions): Promise<number> {
     }
     const generationId =
       typeof frame["generation_id"] === "string" ? frame["generation_id"] : undefined;
-    if (generationId !== undefined) {
-      if (fenced.has(generationId)) return;
-      speaking = generationId;
-    }
+    if (!fence.admit({ generation_id: generationId })) return;
     switch (frame.type) {
       case "message": {
         if (!agentTalking) {
@@ -109,7 +107,7 @@ export async function runChat(options: ChatOptions): Promise<number> {
         return;
       }
       case "log_event": {
-        if (frame["event"] === "generation_complete") {
+        if (isGenerationComplete(frame)) {
           const ttfc =
             firstChunkMs === undefined ? "" : ` (first chunk ${firstChunkMs.toFixed(0)} ms)`;
           if (lineOpen) write(ttfc);
@@ -171,7 +169,7 @@ export async function runChat(options: ChatOptions): Promise<number> {
     options.input.on("keypress", () => {
       if (agentTalking && !interruptSent) {
         interruptSent = true;
-        if (speaking !== undefined) fenced.add(speaking);
+        fence.interrupt();
         send({ type: "user_state", value: "speaking" });
         endReply();
       }

@@ -1,4 +1,4 @@
-import { randomUUID } from "node:crypto";
+import { newCallId } from "@switchboard/protocol";
 
 /**
  * Turns what the user typed (`8000`, `localhost:8000`, `http://host:port`, `ws://host/ws?…`) into
@@ -12,7 +12,7 @@ export async function resolveWebSocketUrl(
 ): Promise<string> {
   const base = toBaseUrl(target);
   if (base.protocol === "ws:" || base.protocol === "wss:") return base.toString();
-  const callId = `cli-${randomUUID()}`;
+  const callId = newCallId("cli");
   const response = await fetchImpl(new URL("/chats", base), {
     method: "POST",
     headers: { "content-type": "application/json" },

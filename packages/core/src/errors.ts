@@ -7,7 +7,21 @@ export type SwitchboardErrorCode =
   | "BUS_CLOSED"
   | "TOOL_ERROR"
   | "LLM_ERROR"
-  | "PROTOCOL_ERROR";
+  | "PROTOCOL_ERROR"
+  /** Server: a request (body, call request) is malformed (HTTP 400). */
+  | "INVALID_REQUEST"
+  /** Server: the pre-call handler rejected the call (HTTP 403). */
+  | "CALL_REJECTED"
+  /** Server: no such route (HTTP 404). */
+  | "NOT_FOUND"
+  /** Server: the route exists, the method does not (HTTP 405). */
+  | "METHOD_NOT_ALLOWED"
+  /** Server: a request body over the limit (HTTP 413). */
+  | "PAYLOAD_TOO_LARGE"
+  /** Server: the app is shutting down or not listening (HTTP 503). */
+  | "SHUTTING_DOWN"
+  /** Server: a system, harness or app used out of order (e.g. `start()` before `withSpeakingNode`). */
+  | "SESSION_CONFIG";
 
 /**
  * Base class of the errors Switchboard throws on purpose; `code` is stable, the message is for people.

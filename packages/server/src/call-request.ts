@@ -1,4 +1,4 @@
-import { randomUUID } from "node:crypto";
+import { MAX_CALL_ID_LENGTH, newCallId } from "@switchboard/protocol";
 import { z } from "zod";
 
 /**
@@ -20,7 +20,7 @@ export interface CallRequest {
 
 /** Line's `POST /chats` body (snake_case). Every field is optional; missing ones get defaults. */
 const callRequestBody = z.object({
-  call_id: z.string().min(1).max(256).optional(),
+  call_id: z.string().min(1).max(MAX_CALL_ID_LENGTH).optional(),
   from: z.string().optional(),
   to: z.string().optional(),
   agent_call_id: z.string().optional(),
@@ -49,7 +49,7 @@ export function parseCallRequestBody(body: unknown): ParsedCallRequest {
     return { ok: false, error: `invalid call request: ${problems.join("; ")}` };
   }
   const b = parsed.data;
-  const callId = b.call_id ?? randomUUID();
+  const callId = b.call_id ?? newCallId();
   return {
     ok: true,
     call: {
@@ -81,7 +81,7 @@ const RESERVED_QUERY = new Set([
  * @example callRequestFromQuery(new URLSearchParams("call_id=c1&lang=fr")).metadata; // { lang: "fr" }
  */
 export function callRequestFromQuery(query: URLSearchParams): CallRequest {
-  const callId = query.get("call_id") || randomUUID();
+  const callId = query.get("call_id") || newCallId();
   const metadata: Record<string, unknown> = {};
   for (const [key, value] of query) if (!RESERVED_QUERY.has(key)) metadata[key] = value;
   return {

@@ -1,5 +1,9 @@
 import type { AddressInfo, Socket } from "node:net";
-import { UserTranscriptionReceived } from "@switchboard/core";
+import {
+  SwitchboardError,
+  UserStartedSpeaking,
+  UserTranscriptionReceived,
+} from "@switchboard/core";
 import { HarnessClient } from "@switchboard/testing";
 import { afterEach, describe, expect, it } from "vitest";
 import { WebSocketServer, type WebSocket } from "ws";
@@ -47,10 +51,32 @@ function received(ws: WebSocket, count: number): Promise<void> {
 }
 
 const transcript = (i: number) => JSON.stringify({ type: "message", content: `w${i}` });
+const speaking = JSON.stringify({ type: "user_state", value: "speaking" });
+
+/**
+ * An input port standing in for a bus under back-pressure: it records every event and holds each
+ * one's promise until `release()`.
+ */
+function heldPort() {
+  const events: object[] = [];
+  const held: (() => void)[] = [];
+  return {
+    events,
+    port: (event: object) => {
+      events.push(event);
+      return new Promise<void>((resolve) => held.push(resolve));
+    },
+    release: () => {
+      for (const resolve of held.splice(0)) resolve();
+    },
+  };
+}
 
 describe("ConversationHarness", () => {
-  it("pauses reading while input waits for its consumer, then resumes and delivers everything in order", async () => {
+  it("pauses reading while input waits for the bus, then resumes and delivers everything in order", async () => {
     const { client, harness, ws } = await harnessServer({ maxQueuedFrames: 8 });
+    const bus = heldPort();
+    harness.connectInput(bus.port);
     const arrived = received(ws, 20);
     await sendBurst(
       client,
@@ -60,14 +86,56 @@ describe("ConversationHarness", () => {
     expect(harness.stats.pauses).toBe(1);
     expect(ws.isPaused).toBe(true);
 
-    const contents: string[] = [];
-    for await (const event of harness.events) {
-      contents.push((event as UserTranscriptionReceived).content);
-      if (contents.length === 20) break;
-    }
+    bus.release();
+    await new Promise((resolve) => setImmediate(resolve));
+    const contents = bus.events.map((event) => (event as UserTranscriptionReceived).content);
     expect(contents).toEqual(Array.from({ length: 20 }, (_, i) => `w${i}`));
     expect(ws.isPaused).toBe(false);
     await client.close();
+  });
+
+  it("hands a control frame to the bus the moment it is parsed, while earlier input still waits", async () => {
+    const { client, harness, ws } = await harnessServer({ maxQueuedFrames: 64 });
+    const bus = heldPort();
+    harness.connectInput(bus.port);
+    // A listener added after the harness's runs right after the harness handled the frame.
+    let seenAtSpeaking: object[] | undefined;
+    ws.on("message", (data) => {
+      if ((data as Buffer).toString("utf8") === speaking) seenAtSpeaking = [...bus.events];
+    });
+    const arrived = received(ws, 11);
+    await sendBurst(client, [...Array.from({ length: 10 }, (_, i) => transcript(i)), speaking]);
+    await arrived;
+    // None of the ten transcriptions was released by the bus, yet speaking already went in.
+    expect(seenAtSpeaking).toHaveLength(11);
+    expect(seenAtSpeaking?.at(-1)).toEqual(new UserStartedSpeaking());
+    await client.close();
+  });
+
+  it("holds input read before connectInput and delivers it in order when connected", async () => {
+    const { client, harness, ws } = await harnessServer();
+    const arrived = received(ws, 3);
+    await sendBurst(client, [transcript(1), transcript(2), speaking]);
+    await arrived;
+    const events: object[] = [];
+    harness.connectInput((event) => void events.push(event));
+    expect(events).toEqual([
+      new UserTranscriptionReceived({ content: "w1" }),
+      new UserTranscriptionReceived({ content: "w2" }),
+      new UserStartedSpeaking(),
+    ]);
+    expect(() => harness.connectInput(() => undefined)).toThrow(SwitchboardError);
+    await client.close();
+  });
+
+  it("closes on `await using` (Symbol.asyncDispose)", async () => {
+    const { client, harness } = await harnessServer();
+    {
+      await using disposable = harness;
+      expect(disposable.state).toBe("open");
+    }
+    expect(harness.state).toBe("closed");
+    expect(await client.waitForClose()).toEqual({ code: 1000, reason: "session ended" });
   });
 
   it("closes with 1008 when input keeps arriving far past the queue bound", async () => {
@@ -75,6 +143,7 @@ describe("ConversationHarness", () => {
       maxQueuedFrames: 4,
       maxFramesPerSecond: 10_000,
     });
+    harness.connectInput(heldPort().port);
     await sendBurst(
       client,
       Array.from({ length: 50 }, (_, i) => transcript(i)),
@@ -102,10 +171,11 @@ describe("ConversationHarness", () => {
 
   it("ends its input when the client closes", async () => {
     const { client, harness } = await harnessServer();
+    const events: object[] = [];
+    harness.connectInput((event) => void events.push(event));
     await client.send(transcript(1));
     await client.close();
-    const events: object[] = [];
-    for await (const event of harness.events) events.push(event);
+    await harness.closed;
     expect(events).toEqual([new UserTranscriptionReceived({ content: "w1" })]);
     expect(await harness.ended).toMatchObject({ code: 1000, by: "client" });
   });

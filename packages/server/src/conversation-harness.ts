@@ -1,23 +1,17 @@
-import { randomUUID } from "node:crypto";
-import { createLogger, type Logger } from "@switchboard/core";
+import { createLogger, SwitchboardError, type Logger } from "@switchboard/core";
+import {
+  CloseCode,
+  newCallId,
+  type InputPort,
+  type OutputFrame,
+  type Transport,
+  type TransportEnd,
+} from "@switchboard/protocol";
 import type { RawData, WebSocket } from "ws";
-import { parseInputFrame, type OutputFrame } from "./frames.js";
-import { InputQueue } from "./internal/input-queue.js";
+import { parseInputFrame } from "./frames.js";
 import { TokenBucket } from "./internal/token-bucket.js";
 
-/** Close codes the harness uses (RFC 6455). */
-export const CloseCode = {
-  /** The call ended (`end_call`, transfer done, or the session was closed on purpose). */
-  normal: 1000,
-  /** The server is shutting down. */
-  goingAway: 1001,
-  /** The client broke a limit: it reads output too slowly or floods input faster than it is handled. */
-  policyViolation: 1008,
-  /** A frame was larger than `maxFrameBytes`. */
-  messageTooBig: 1009,
-  /** The agent failed to set the session up. */
-  internalError: 1011,
-} as const;
+export { CloseCode };
 
 /** Options of {@link ConversationHarness}. */
 export interface ConversationHarnessOptions {
@@ -29,7 +23,8 @@ export interface ConversationHarnessOptions {
    */
   maxBufferedBytes?: number;
   /**
-   * Input events that may wait for the bus. At this mark the socket stops reading (TCP
+   * Input events that may wait for the bus (published, back-pressure not yet released; or read
+   * before the input port was connected). At this mark the socket stops reading (TCP
    * back-pressure) until the bus catches up; at four times it (a client that keeps writing into
    * already-read buffers) the session is closed with 1008. Default 256.
    */
@@ -43,7 +38,7 @@ export interface ConversationHarnessOptions {
   closeTimeoutMs?: number;
   /** A pino-compatible logger; default: pino at `LOG_LEVEL`. */
   logger?: Logger;
-  /** Id for logs. Default: a random UUID. */
+  /** Id for logs (the app passes the call id). Default: a new call id (`newCallId()`). */
   sessionId?: string;
   /** The rate limiter's clock in ms. Default `performance.now`; tests pass their own. */
   now?: () => number;
@@ -56,9 +51,7 @@ export interface CloseInfo {
 }
 
 /** How the session ended: the close code and reason, and which side started the close. */
-export interface EndInfo extends CloseInfo {
-  by: "client" | "server";
-}
+export type EndInfo = TransportEnd;
 
 /** Counters of one session. */
 export interface HarnessStats {
@@ -79,19 +72,18 @@ export interface HarnessStats {
 type HarnessState = "open" | "closing" | "closed";
 
 /**
- * One WebSocket session of the wire protocol: validates input frames into events (for
- * `bridge.withInputRouting(harness.events)`) and sends output frames in the order they are given.
- * Bad input gets an `error` frame and the session goes on.
+ * One WebSocket session of the wire protocol, the `ws` {@link Transport}: validates input frames
+ * into events and hands each to the input port the moment it is parsed (control events act at
+ * once), reading no more while the bus holds input back; sends output frames in the order they
+ * are given. Bad input gets an `error` frame and the session goes on.
  * @example
  * wss.on("connection", (ws) => {
  *   const harness = new ConversationHarness(ws);
- *   const userBridge = new Bridge("user").withInputRouting(harness.events);
+ *   harness.connectInput((event) => userBridge.publish(event));
  *   harness.send({ type: "message", content: "Hello!" });
  * });
  */
-export class ConversationHarness {
-  /** The user's input as events, in arrival order. One consumer (the user bridge); ends when the socket closes. */
-  readonly events: AsyncIterable<object>;
+export class ConversationHarness implements Transport, AsyncDisposable {
   /** Resolves once the socket has closed, from either side. */
   readonly closed: Promise<CloseInfo>;
   /**
@@ -110,7 +102,11 @@ export class ConversationHarness {
     pauses: 0,
   };
   readonly #ws: WebSocket;
-  readonly #queue: InputQueue<object>;
+  #port: InputPort | undefined;
+  /** Events read before the port was connected; delivered in order by `connectInput`. */
+  #early: object[] | undefined = [];
+  /** Input events the bus has not released yet (their publish is pending), plus `#early`. */
+  #waiting = 0;
   readonly #maxFrameBytes: number;
   readonly #maxBufferedBytes: number;
   readonly #maxQueuedFrames: number;
@@ -127,7 +123,7 @@ export class ConversationHarness {
 
   constructor(ws: WebSocket, options: ConversationHarnessOptions = {}) {
     this.#ws = ws;
-    this.sessionId = options.sessionId ?? randomUUID();
+    this.sessionId = options.sessionId ?? newCallId();
     this.log = (options.logger ?? createLogger()).child({ session: this.sessionId });
     this.#maxFrameBytes = options.maxFrameBytes ?? 1024 * 1024;
     this.#maxBufferedBytes = options.maxBufferedBytes ?? 8 * 1024 * 1024;
@@ -136,11 +132,6 @@ export class ConversationHarness {
     this.#now = options.now ?? (() => performance.now());
     this.#rate = new TokenBucket(this.#maxFramesPerSecond, 1000, this.#now);
     this.#closeTimeoutMs = options.closeTimeoutMs ?? 5000;
-    this.#queue = new InputQueue((size) => {
-      if (size < this.#maxQueuedFrames / 2 && this.#ws.isPaused && this.#state === "open")
-        this.#ws.resume();
-    });
-    this.events = this.#queue;
     this.closed = new Promise((resolve) => (this.#resolveClosed = resolve));
     this.ended = new Promise((resolve) => (this.#resolveEnded = resolve));
 
@@ -191,6 +182,24 @@ export class ConversationHarness {
   }
 
   /**
+   * Starts handing input events to `port`, first those read before (in order). Each event goes
+   * to the port the moment its frame is parsed; while more than `maxQueuedFrames` of the port's
+   * promises (the bus's back-pressure) are pending, the socket is not read. One port per session.
+   * @example harness.connectInput((event) => userBridge.publish(event));
+   */
+  connectInput(port: InputPort): void {
+    if (this.#port !== undefined) {
+      throw new SwitchboardError("SESSION_CONFIG", "a harness's input can be connected only once");
+    }
+    this.#port = port;
+    const early = this.#early ?? [];
+    this.#early = undefined;
+    this.#waiting -= early.length;
+    for (const event of early) this.#deliver(event);
+    this.#maybeResume();
+  }
+
+  /**
    * Closes the session (idempotent): stops reading input, sends the close frame after any queued
    * output, and resolves once the socket has closed — or drops the connection after `closeTimeoutMs`.
    * @example await harness.close(1000, "call ended")
@@ -198,7 +207,7 @@ export class ConversationHarness {
   close(code: number = CloseCode.normal, reason = "session ended"): Promise<CloseInfo> {
     if (this.#state === "open") {
       this.#state = "closing";
-      this.#queue.end();
+      this.#early = undefined;
       const short = truncateReason(reason);
       this.#resolveEnded({ code, reason: short, by: "server" });
       this.#ws.close(code, short);
@@ -207,6 +216,11 @@ export class ConversationHarness {
       this.#closeTimer = setTimeout(() => this.#ws.terminate(), this.#closeTimeoutMs);
     }
     return this.closed;
+  }
+
+  /** Same as `close()` with its defaults, for `await using`. */
+  async [Symbol.asyncDispose](): Promise<void> {
+    await this.close();
   }
 
   #onFrame(data: RawData, isBinary: boolean): void {
@@ -235,8 +249,13 @@ export class ConversationHarness {
       return;
     }
     this.stats.eventsIn++;
-    this.#queue.push(parsed.event);
-    const queued = this.#queue.size;
+    if (this.#early !== undefined) {
+      this.#early.push(parsed.event);
+      this.#waiting++;
+    } else {
+      this.#deliver(parsed.event);
+    }
+    const queued = this.#waiting;
     if (queued >= this.#maxQueuedFrames * 4) {
       this.log.warn({ queued }, "input flood, closing");
       void this.close(
@@ -248,6 +267,32 @@ export class ConversationHarness {
       this.stats.pauses++;
       this.#ws.pause();
     }
+  }
+
+  /** Hands one event to the port; a pending result holds the socket's reading (see `#onFrame`). */
+  #deliver(event: object): void {
+    let result: Promise<void> | void;
+    try {
+      result = (this.#port as InputPort)(event);
+    } catch (error) {
+      this.log.error({ err: error }, "input port failed");
+      return;
+    }
+    if (result === undefined) return;
+    this.#waiting++;
+    const release = () => {
+      this.#waiting--;
+      this.#maybeResume();
+    };
+    result.then(release, (error: unknown) => {
+      release();
+      this.log.error({ err: error }, "input port failed");
+    });
+  }
+
+  #maybeResume(): void {
+    if (this.#waiting < this.#maxQueuedFrames / 2 && this.#ws.isPaused && this.#state === "open")
+      this.#ws.resume();
   }
 
   #reject(problem: string): void {
@@ -273,7 +318,7 @@ export class ConversationHarness {
     if (this.#state === "closed") return;
     this.#state = "closed";
     clearTimeout(this.#closeTimer);
-    this.#queue.end();
+    this.#early = undefined;
     this.log.debug({ code, reason }, "websocket closed");
     this.#resolveEnded({ code, reason, by: "client" });
     this.#resolveClosed({ code, reason });

@@ -7,6 +7,12 @@ export {
   type HarnessStats,
 } from "./conversation-harness.js";
 export {
+  GenerationFence,
+  type InputPort,
+  type Transport,
+  type TransportEnd,
+} from "@switchboard/protocol";
+export {
   parseInputFrame,
   frameToEvent,
   INPUT_FRAME_TYPES,
@@ -19,6 +25,7 @@ export {
   VoiceAgentSystem,
   type ShutdownReason,
   type VoiceAgentSystemOptions,
+  type VoiceAgentSystemState,
 } from "./voice-agent-system.js";
 export {
   VoiceAgentApp,

@@ -1,20 +1,18 @@
 import {
-  AgentError,
   AgentGenerationComplete,
-  AgentResponse,
   Authorize,
   Bridge,
-  DTMFOutputEvent,
-  EndCall,
-  LogMetric,
-  ToolCall,
-  ToolResult,
-  TransferCall,
+  eventClassFor,
+  SwitchboardError,
   type Message,
   type NodeLike,
 } from "@switchboard/core";
-import type { ConversationHarness } from "./conversation-harness.js";
-import type { OutputFrame } from "./frames.js";
+import {
+  OUTPUT_FRAME_EVENTS,
+  outputFrameFor,
+  type OutputFrame,
+  type Transport,
+} from "@switchboard/protocol";
 
 /** The source the system broadcasts control events (`Authorize`) as; the user bridge always accepts it. */
 export const SYSTEM_SOURCE = "system";
@@ -22,11 +20,13 @@ export const SYSTEM_SOURCE = "system";
 export const USER_SOURCE = "user";
 
 /**
- * The bridge between the bus and the user's WebSocket: named `"user"`, it broadcasts the harness's
- * input events (source `"user"`) and turns what the speaking node says into output frames.
+ * The bridge between the bus and the user's transport: named `"user"`, it publishes the
+ * transport's input events (source `"user"`) and sends what the speaking node says as output
+ * frames — one route per row of the protocol's `OUTPUT_FRAME_EVENTS`.
  * Only the speaker (and `"system"`) gets through; `Authorize` from `"system"` changes the speaker.
  */
 export class UserBridge extends Bridge {
+  readonly #transport: Transport;
   #speaker: string;
   #ended = false;
   /**
@@ -36,71 +36,20 @@ export class UserBridge extends Bridge {
    */
   readonly #unheard = new Set<string>();
 
-  constructor(harness: ConversationHarness, speaker: NodeLike | string) {
+  constructor(transport: Transport, speaker: NodeLike | string) {
     super(USER_SOURCE);
+    this.#transport = transport;
     this.#speaker = typeof speaker === "string" ? speaker : speaker.id;
-    this.withInputRouting(harness.events);
-
-    const send = (frame: OutputFrame, from: Message): boolean => {
-      if (!this.#hears(from)) return false;
-      // end_call is the last thing the user hears of this call.
-      if (this.#ended) return false;
-      if (frame.type === "end_call") this.#ended = true;
-      const generationId = from.generationId;
-      return harness.send(
-        generationId === undefined ? frame : { ...frame, generation_id: generationId },
-      );
-    };
-
-    this.on(AgentResponse).map((m) => {
-      const { content, chunkType } = m.event;
-      send(
-        chunkType === "text"
-          ? { type: "message", content }
-          : { type: "message", content, chunk_type: chunkType },
-        m,
-      );
-    });
-    this.on(ToolCall).map((m) => {
-      const { toolName, toolArgs, toolCallId } = m.event;
-      send({ type: "tool_call", name: toolName, arguments: toolArgs, id: toolCallId }, m);
-    });
-    this.on(ToolResult).map((m) => {
-      const r = m.event;
-      send(
-        {
-          type: "tool_call",
-          name: r.toolName,
-          arguments: r.toolArgs,
-          result: r.success ? r.result : r.resultStr,
-          ...(r.toolCallId === undefined ? {} : { id: r.toolCallId }),
-        },
-        m,
-      );
-    });
-    this.on(EndCall).map((m) => {
-      send({ type: "end_call" }, m);
-    });
-    this.on(AgentError).map((m) => {
-      send({ type: "error", content: m.event.error }, m);
-    });
-    this.on(TransferCall).map((m) => {
-      send({ type: "transfer", target_phone_number: m.event.targetPhoneNumber }, m);
-    });
-    this.on(LogMetric).map((m) => {
-      send({ type: "log_metric", name: m.event.name, value: m.event.value }, m);
-    });
-    this.on(DTMFOutputEvent).map((m) => {
-      send({ type: "dtmf", button: m.event.button }, m);
-    });
-    this.on(AgentGenerationComplete).map((m) => {
-      const { totalLength, chunkCount, interrupted } = m.event;
-      const metadata: Record<string, unknown> = {};
-      if (totalLength !== undefined) metadata["total_length"] = totalLength;
-      if (chunkCount !== undefined) metadata["chunk_count"] = chunkCount;
-      if (interrupted !== undefined) metadata["interrupted"] = interrupted;
-      send({ type: "log_event", event: "generation_complete", metadata }, m);
-    });
+    for (const row of OUTPUT_FRAME_EVENTS) {
+      const eventClass = eventClassFor(row.event);
+      if (eventClass === undefined) {
+        throw new SwitchboardError("ROUTE_CONFIG", `no event registered as "${row.event}"`);
+      }
+      // Every chunk type reaches the user; the frame says `chunk_type` when it is not "text".
+      this.on(eventClass).map((m) => {
+        this.#send(outputFrameFor(row, m.event), m);
+      });
+    }
     this.on(Authorize, { source: SYSTEM_SOURCE }).map((m) => this.setSpeaker(m.event.agent));
   }
 
@@ -112,6 +61,16 @@ export class UserBridge extends Bridge {
   /** True once `end_call` went out: nothing more is sent. */
   get callEnded(): boolean {
     return this.#ended;
+  }
+
+  /**
+   * Starts publishing the transport's input on the bus (call it once the bus has started;
+   * `VoiceAgentSystem.start()` does). Each event is published as it arrives, through
+   * `Bridge.publish`, whose promise is the bus's back-pressure.
+   * @example await bus.start(); userBridge.connectInput();
+   */
+  connectInput(): void {
+    this.#transport.connectInput((event) => this.publish(event));
   }
 
   /**
@@ -136,19 +95,33 @@ export class UserBridge extends Bridge {
     if (message.event instanceof AgentGenerationComplete) this.#unheard.delete(generationId);
     return false;
   }
+
+  #send(frame: OutputFrame, from: Message): boolean {
+    if (!this.#hears(from)) return false;
+    // end_call is the last thing the user hears of this call.
+    if (this.#ended) return false;
+    if (frame.type === "end_call") this.#ended = true;
+    const generationId = from.generationId;
+    return this.#transport.send(
+      generationId === undefined ? frame : { ...frame, generation_id: generationId },
+    );
+  }
 }
 
 /**
- * Creates the `"user"` bridge of a session: harness input in (source `"user"`), the authorized
- * node's `AgentResponse`, tool calls and results, `EndCall`, `TransferCall`, `AgentError`,
- * `LogMetric`, `DTMFOutputEvent` and `AgentGenerationComplete` out as frames.
+ * Creates the `"user"` bridge of a session: transport input in (source `"user"`, once
+ * `connectInput()` is called), and out as frames the authorized node's events of every row of
+ * `OUTPUT_FRAME_EVENTS`: `AgentResponse`, tool calls and results, `EndCall`, `TransferCall`,
+ * `AgentError`, `LogMetric`, `DTMFOutputEvent` and `AgentGenerationComplete`.
  * @example
  * const userBridge = createUserBridge(harness, node);
  * bus.registerBridge("user", userBridge);
+ * await bus.start();
+ * userBridge.connectInput();
  */
 export function createUserBridge(
-  harness: ConversationHarness,
+  transport: Transport,
   authorizedNode: NodeLike | string,
 ): UserBridge {
-  return new UserBridge(harness, authorizedNode);
+  return new UserBridge(transport, authorizedNode);
 }

@@ -1,4 +1,4 @@
-import { Bridge } from "@switchboard/core";
+import { Bridge, SwitchboardError } from "@switchboard/core";
 import { HarnessClient } from "@switchboard/testing";
 import { afterEach, describe, expect, it } from "vitest";
 import type { CallRequest } from "./call-request.js";
@@ -200,6 +200,30 @@ describe("VoiceAgentApp", () => {
     expect(node.cleaned).toBe(true);
     expect(testApp.app.sessionCount).toBe(0);
     await expect(fetch(`${testApp.url}/status`)).rejects.toThrow();
+  });
+
+  it("answers an oversized body with 413 and lets the next request through", async () => {
+    const { url } = await recordingApp();
+    const huge = JSON.stringify({ metadata: { blob: "x".repeat(1024 * 1024 + 1) } });
+    const res = await fetch(`${url}/chats`, { method: "POST", body: huge });
+    expect(res.status).toBe(413);
+    expect(await res.json()).toEqual({ error: "request body exceeds 1048576 bytes" });
+    expect((await post(`${url}/chats`, "{}")).status).toBe(200);
+  });
+
+  it("moves idle → listening → closing → closed, and closes on `await using`", async () => {
+    const app = new VoiceAgentApp(() => undefined);
+    expect(app.state).toBe("idle");
+    {
+      await using disposable = app;
+      await disposable.listen({ port: 0, host: "127.0.0.1" });
+      expect(app.state).toBe("listening");
+    }
+    expect(app.state).toBe("closed");
+    await app.close();
+    const error = await app.listen({ port: 0, host: "127.0.0.1" }).catch((e: unknown) => e);
+    expect(error).toBeInstanceOf(SwitchboardError);
+    expect(error).toMatchObject({ code: "SESSION_CONFIG" });
   });
 
   it("listen() defaults to PORT and reports a connectable url", async () => {

@@ -1,7 +1,7 @@
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from "node:http";
 import type { AddressInfo } from "node:net";
 import type { Duplex } from "node:stream";
-import { createLogger, toError, type Logger } from "@switchboard/core";
+import { createLogger, SwitchboardError, toError, type Logger } from "@switchboard/core";
 import { WebSocketServer, type WebSocket } from "ws";
 import { callRequestFromQuery, parseCallRequestBody, type CallRequest } from "./call-request.js";
 import {
@@ -9,6 +9,7 @@ import {
   ConversationHarness,
   type ConversationHarnessOptions,
 } from "./conversation-harness.js";
+import { httpErrorOf, readJsonBody, rejectUpgrade, sendJson } from "./internal/http-json.js";
 import { VoiceAgentSystem, type ShutdownReason } from "./voice-agent-system.js";
 
 /** Sets up one call: add nodes and bridges to `system`, start it, greet, wait for the end. */
@@ -66,14 +67,9 @@ const CLOSE_BY_REASON: Record<ShutdownReason, [number, string]> = {
   error: [CloseCode.internalError, "agent failed"],
 };
 
-class HttpError extends Error {
-  constructor(
-    readonly status: number,
-    message: string,
-  ) {
-    super(message);
-  }
-}
+const shuttingDown = () => new SwitchboardError("SHUTTING_DOWN", "server is shutting down");
+const rejected = () =>
+  new SwitchboardError("CALL_REJECTED", "call rejected by the pre-call handler");
 
 /**
  * The agent server: `POST /chats` accepts a call and answers with its `websocket_url`,
@@ -91,7 +87,7 @@ class HttpError extends Error {
  * });
  * await app.run();
  */
-export class VoiceAgentApp {
+export class VoiceAgentApp implements AsyncDisposable {
   readonly log: Logger;
   readonly #handler: CallHandler;
   readonly #options: VoiceAgentAppOptions;
@@ -125,7 +121,10 @@ export class VoiceAgentApp {
    */
   async listen(options: { port?: number; host?: string } = {}): Promise<ListenInfo> {
     if (this.#state !== "idle")
-      throw new Error(`VoiceAgentApp.listen(): the app is ${this.#state}`);
+      throw new SwitchboardError(
+        "SESSION_CONFIG",
+        `VoiceAgentApp.listen(): the app is ${this.#state}`,
+      );
     const port = options.port ?? (process.env["PORT"] ? Number(process.env["PORT"]) : 8000);
     const host = options.host ?? "0.0.0.0";
     await new Promise<void>((resolve, reject) => {
@@ -156,6 +155,16 @@ export class VoiceAgentApp {
   close(): Promise<void> {
     this.#closed ??= this.#close();
     return this.#closed;
+  }
+
+  /** `idle → listening → closing → closed`. */
+  get state(): "idle" | "listening" | "closing" | "closed" {
+    return this.#state;
+  }
+
+  /** Same as `close()`, for `await using`. */
+  [Symbol.asyncDispose](): Promise<void> {
+    return this.close();
   }
 
   /**
@@ -210,43 +219,36 @@ export class VoiceAgentApp {
       const url = new URL(req.url ?? "/", "http://localhost");
       if (url.pathname === "/status") {
         if (req.method !== "GET" && req.method !== "HEAD")
-          throw new HttpError(405, "use GET /status");
+          throw new SwitchboardError("METHOD_NOT_ALLOWED", "use GET /status");
         sendJson(res, 200, {
           status: "ok",
           sessions: this.#sessions.size,
           uptime_s: Math.round((Date.now() - this.#startedAt) / 1000),
         });
       } else if (url.pathname === "/chats") {
-        if (req.method !== "POST") throw new HttpError(405, "use POST /chats");
+        if (req.method !== "POST")
+          throw new SwitchboardError("METHOD_NOT_ALLOWED", "use POST /chats");
         await this.#onChats(req, res);
       } else {
-        throw new HttpError(404, `no route for ${req.method ?? "GET"} ${url.pathname}`);
+        throw new SwitchboardError(
+          "NOT_FOUND",
+          `no route for ${req.method ?? "GET"} ${url.pathname}`,
+        );
       }
     } catch (error) {
-      if (error instanceof HttpError) {
-        sendJson(res, error.status, { error: error.message });
-      } else {
-        this.log.error({ err: toError(error) }, "request failed");
-        sendJson(res, 500, { error: "internal error" });
-      }
+      const answer = httpErrorOf(error);
+      if (answer.internal) this.log.error({ err: toError(error) }, "request failed");
+      sendJson(res, answer.status, { error: answer.message });
     }
   }
 
   async #onChats(req: IncomingMessage, res: ServerResponse): Promise<void> {
-    if (this.#state !== "listening") throw new HttpError(503, "server is shutting down");
-    const text = await readBody(req, MAX_BODY_BYTES);
-    let body: unknown = {};
-    if (text.trim() !== "") {
-      try {
-        body = JSON.parse(text);
-      } catch (error) {
-        throw new HttpError(400, `request body is not valid JSON: ${(error as Error).message}`);
-      }
-    }
+    if (this.#state !== "listening") throw shuttingDown();
+    const body = await readJsonBody(req, MAX_BODY_BYTES);
     const parsed = parseCallRequestBody(body);
-    if (!parsed.ok) throw new HttpError(400, parsed.error);
+    if (!parsed.ok) throw new SwitchboardError("INVALID_REQUEST", parsed.error);
     const accepted = await this.#preCall(parsed.call);
-    if (accepted === null) throw new HttpError(403, "call rejected by the pre-call handler");
+    if (accepted === null) throw rejected();
     this.#remember(accepted.call);
     const proto = req.headers["x-forwarded-proto"] === "https" ? "wss" : "ws";
     const host = req.headers.host ?? `localhost:${(this.#server.address() as AddressInfo).port}`;
@@ -282,16 +284,17 @@ export class VoiceAgentApp {
     socket.on("error", (error) => this.log.debug({ err: error }, "upgrade socket error"));
     try {
       const url = new URL(req.url ?? "/", "http://localhost");
-      if (url.pathname !== "/ws") throw new HttpError(404, `no WebSocket route at ${url.pathname}`);
-      if (this.#state !== "listening") throw new HttpError(503, "server is shutting down");
+      if (url.pathname !== "/ws")
+        throw new SwitchboardError("NOT_FOUND", `no WebSocket route at ${url.pathname}`);
+      if (this.#state !== "listening") throw shuttingDown();
       const call = await this.#callFor(url.searchParams);
-      if (call === null) throw new HttpError(403, "call rejected by the pre-call handler");
-      if (this.#state !== "listening") throw new HttpError(503, "server is shutting down");
+      if (call === null) throw rejected();
+      if (this.#state !== "listening") throw shuttingDown();
       this.#wss.handleUpgrade(req, socket, head, (ws) => this.#startSession(ws, call));
     } catch (error) {
-      const status = error instanceof HttpError ? error.status : 500;
-      if (!(error instanceof HttpError)) this.log.error({ err: toError(error) }, "upgrade failed");
-      rejectUpgrade(socket, status, error instanceof HttpError ? error.message : "internal error");
+      const answer = httpErrorOf(error);
+      if (answer.internal) this.log.error({ err: toError(error) }, "upgrade failed");
+      rejectUpgrade(socket, answer.status, answer.message);
     }
   }
 
@@ -338,42 +341,4 @@ export class VoiceAgentApp {
     await system.cleanup(...CLOSE_BY_REASON[reason]);
     log.info({ callId: call.callId, reason }, "call ended");
   }
-}
-
-function sendJson(res: ServerResponse, status: number, body: unknown): void {
-  const text = JSON.stringify(body);
-  res.writeHead(status, {
-    "content-type": "application/json",
-    "content-length": Buffer.byteLength(text),
-  });
-  res.end(text);
-}
-
-async function readBody(req: IncomingMessage, limit: number): Promise<string> {
-  const chunks: Buffer[] = [];
-  let size = 0;
-  for await (const chunk of req as AsyncIterable<Buffer>) {
-    size += chunk.byteLength;
-    if (size > limit) throw new HttpError(413, `request body exceeds ${limit} bytes`);
-    chunks.push(chunk);
-  }
-  return Buffer.concat(chunks).toString("utf8");
-}
-
-const STATUS_TEXT: Record<number, string> = {
-  403: "Forbidden",
-  404: "Not Found",
-  500: "Internal Server Error",
-  503: "Service Unavailable",
-};
-
-function rejectUpgrade(socket: Duplex, status: number, message: string): void {
-  if (socket.destroyed) return;
-  const body = JSON.stringify({ error: message });
-  socket.end(
-    `HTTP/1.1 ${status} ${STATUS_TEXT[status] ?? "Error"}\r\n` +
-      "Connection: close\r\n" +
-      "Content-Type: application/json\r\n" +
-      `Content-Length: ${Buffer.byteLength(body)}\r\n\r\n${body}`,
-  );
 }

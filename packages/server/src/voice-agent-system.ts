@@ -7,6 +7,7 @@ import {
   Bus,
   EndCall,
   Message,
+  SwitchboardError,
   ToolCall,
   ToolResult,
   TransferCall,
@@ -15,7 +16,8 @@ import {
   type Logger,
   type NodeLike,
 } from "@switchboard/core";
-import { CloseCode, type ConversationHarness } from "./conversation-harness.js";
+import { CloseCode, type Transport } from "@switchboard/protocol";
+import type { ConversationHarness } from "./conversation-harness.js";
 import { HANDOFF_TOOL_PREFIX } from "./handoff-tool-prefix.js";
 import { CallAction } from "./system-tools/call-action.js";
 import { SYSTEM_SOURCE, USER_SOURCE, UserBridge } from "./user-bridge.js";
@@ -34,7 +36,7 @@ export type ShutdownReason =
 
 /** Options of {@link VoiceAgentSystem}. */
 export interface VoiceAgentSystemOptions {
-  /** A pino-compatible logger; default: the harness's logger. */
+  /** A pino-compatible logger; default: the transport's `log` when it has one (the harness does), else pino. */
   logger?: Logger;
   /** Passed to the session's `Bus`. */
   maxQueueSize?: number;
@@ -47,11 +49,13 @@ interface NodeHooks extends NodeLike {
   addEvent?: (event: object) => unknown;
 }
 
-type SystemState = "configuring" | "started" | "cleaning" | "clean";
+/** `configuring` (adding nodes) → `open` (started) → `closing` → `closed`. */
+export type VoiceAgentSystemState = "configuring" | "open" | "closing" | "closed";
 
 /**
- * One call: a `Bus` with the nodes' bridges, the `"user"` bridge over the session's harness, and
- * the `"system"` bridge that wires handoffs, end of call and transfers.
+ * One call: a `Bus` with the nodes' bridges, the `"user"` bridge over the session's transport
+ * (a `ConversationHarness` for a WebSocket, or any {@link Transport}), and the `"system"` bridge
+ * that wires handoffs, end of call and transfers.
  * @example
  * const app = new VoiceAgentApp(async (system, call) => {
  *   const node = new MyNode({ systemPrompt: call.agent.systemPrompt });
@@ -63,15 +67,18 @@ type SystemState = "configuring" | "started" | "cleaning" | "clean";
  *   await system.waitForShutdown();
  * });
  */
-export class VoiceAgentSystem {
+export class VoiceAgentSystem<
+  T extends Transport = ConversationHarness,
+> implements AsyncDisposable {
   readonly bus: Bus;
-  readonly harness: ConversationHarness;
+  /** The user's connection: input events in, output frames out. */
+  readonly transport: T;
   readonly log: Logger;
   readonly #nodes = new Map<string, NodeHooks>();
   readonly #systemBridge = new Bridge(SYSTEM_SOURCE);
   #userBridge: UserBridge | undefined;
   #speakingNode: NodeHooks | undefined;
-  #state: SystemState = "configuring";
+  #state: VoiceAgentSystemState = "configuring";
   #shutdownReason: ShutdownReason | undefined;
   #resolveShutdown!: (reason: ShutdownReason) => void;
   readonly #shutdown: Promise<ShutdownReason>;
@@ -79,15 +86,15 @@ export class VoiceAgentSystem {
   #transferTimer: NodeJS.Timeout | undefined;
   readonly #subscriptions: { unsubscribe(): void }[] = [];
 
-  constructor(harness: ConversationHarness, options: VoiceAgentSystemOptions = {}) {
-    this.harness = harness;
-    this.log = options.logger ?? harness.log ?? createLogger();
+  constructor(transport: T, options: VoiceAgentSystemOptions = {}) {
+    this.transport = transport;
+    this.log = options.logger ?? (transport as { log?: Logger }).log ?? createLogger();
     this.bus = new Bus({
       logger: this.log,
       ...(options.maxQueueSize === undefined ? {} : { maxQueueSize: options.maxQueueSize }),
     });
     this.#shutdown = new Promise((resolve) => (this.#resolveShutdown = resolve));
-    void harness.ended.then((end) =>
+    void transport.ended.then((end) =>
       this.requestShutdown(end.by === "client" ? "client_closed" : "client_error"),
     );
     this.#wireSystemBridge();
@@ -95,9 +102,19 @@ export class VoiceAgentSystem {
     // A route that throws ends its turn with an error frame; the bus has already logged it.
     this.#subscriptions.push(
       this.bus.errors$.subscribe((failure) => {
-        harness.sendError(`agent error in ${failure.bridge}: ${toError(failure.error).message}`);
+        this.#sendError(`agent error in ${failure.bridge}: ${toError(failure.error).message}`);
       }),
     );
+  }
+
+  /** The transport by its first name: for a WebSocket call, the session's `ConversationHarness`. */
+  get harness(): T {
+    return this.transport;
+  }
+
+  /** `configuring` → `open` (after `start()`) → `closing` → `closed` (after `close()`). */
+  get state(): VoiceAgentSystemState {
+    return this.#state;
   }
 
   /** The node currently allowed to speak to the user (changes on handoff). */
@@ -118,7 +135,7 @@ export class VoiceAgentSystem {
     this.withNode(node, bridge);
     this.#speakingNode = node;
     if (this.#userBridge === undefined) {
-      this.#userBridge = new UserBridge(this.harness, node);
+      this.#userBridge = new UserBridge(this.transport, node);
       this.bus.registerBridge(USER_SOURCE, this.#userBridge);
     } else {
       this.#userBridge.setSpeaker(node.id);
@@ -144,15 +161,22 @@ export class VoiceAgentSystem {
     return this;
   }
 
-  /** Starts the nodes, then the bus (input routing included). Idempotent. */
+  /** Starts the nodes, then the bus, then the user's input. Idempotent. */
   async start(): Promise<void> {
     if (this.#state !== "configuring") return;
-    if (this.#userBridge === undefined) {
-      throw new Error("VoiceAgentSystem.start(): call withSpeakingNode(node, bridge) first");
+    const userBridge = this.#userBridge;
+    if (userBridge === undefined) {
+      throw new SwitchboardError(
+        "SESSION_CONFIG",
+        "VoiceAgentSystem.start(): call withSpeakingNode(node, bridge) first",
+      );
     }
-    this.#state = "started";
+    this.#state = "open";
     for (const node of this.#nodes.values()) await node.start?.();
     await this.bus.start();
+    // Closed while the nodes started: the bus is stopped, input has nowhere to go.
+    if (this.#state !== "open") return;
+    userBridge.connectInput();
   }
 
   /**
@@ -162,7 +186,8 @@ export class VoiceAgentSystem {
    */
   async sendInitialMessage(text: string): Promise<void> {
     const speakerId = this.speakingNodeId;
-    if (speakerId === undefined) throw new Error("sendInitialMessage(): no speaking node");
+    if (speakerId === undefined)
+      throw new SwitchboardError("SESSION_CONFIG", "sendInitialMessage(): no speaking node");
     const speaker = this.#nodes.get(speakerId) ?? this.#speakingNode;
     const response = new AgentResponse({ content: text });
     speaker?.addEvent?.(response);
@@ -193,16 +218,32 @@ export class VoiceAgentSystem {
   }
 
   /**
-   * Stops the bridges and cancels every execution, cleans the nodes, then closes the harness — each
-   * step even if an earlier one failed. Idempotent.
+   * Ends the call: stops the bridges and cancels every generation, cleans the nodes, then closes
+   * the transport with `closeCode` — each step even if an earlier one failed. Idempotent: every
+   * call returns the first call's promise.
+   * @example await system.close(CloseCode.goingAway, "server shutting down");
    */
-  cleanup(closeCode: number = CloseCode.normal, closeReason = "call ended"): Promise<void> {
-    this.#cleaned ??= this.#cleanup(closeCode, closeReason);
+  close(closeCode: number = CloseCode.normal, closeReason = "call ended"): Promise<void> {
+    this.#cleaned ??= this.#close(closeCode, closeReason);
     return this.#cleaned;
   }
 
-  async #cleanup(closeCode: number, closeReason: string): Promise<void> {
-    this.#state = "cleaning";
+  /** The contract's name of {@link VoiceAgentSystem.close}. */
+  cleanup(closeCode: number = CloseCode.normal, closeReason = "call ended"): Promise<void> {
+    return this.close(closeCode, closeReason);
+  }
+
+  /** Same as `close()` with its defaults, for `await using`. */
+  [Symbol.asyncDispose](): Promise<void> {
+    return this.close();
+  }
+
+  #sendError(content: string): void {
+    this.transport.send({ type: "error", content });
+  }
+
+  async #close(closeCode: number, closeReason: string): Promise<void> {
+    this.#state = "closing";
     this.requestShutdown("server_shutdown");
     clearTimeout(this.#transferTimer);
     await this.#step("stop bus", () => this.bus.cleanup());
@@ -210,8 +251,8 @@ export class VoiceAgentSystem {
     for (const node of this.#nodes.values()) {
       await this.#step("clean node", () => node.cleanup?.(), { node: node.id });
     }
-    await this.#step("close harness", () => this.harness.close(closeCode, closeReason));
-    this.#state = "clean";
+    await this.#step("close transport", () => this.transport.close(closeCode, closeReason));
+    this.#state = "closed";
   }
 
   async #step(
@@ -235,7 +276,7 @@ export class VoiceAgentSystem {
     const handoff = (agent: string, from: string): Authorize | undefined => {
       if (this.#nodes.has(agent)) return new Authorize({ agent });
       this.log.warn({ agent, from }, "handoff to unknown agent");
-      this.harness.sendError(`handoff to unknown agent "${agent}"`);
+      this.#sendError(`handoff to unknown agent "${agent}"`);
       return undefined;
     };
     this.#systemBridge

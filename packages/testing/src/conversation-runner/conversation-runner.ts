@@ -1,4 +1,4 @@
-import { randomUUID } from "node:crypto";
+import { newCallId } from "@switchboard/protocol";
 import {
   HarnessClient,
   type HarnessClientOptions,
@@ -65,7 +65,7 @@ export class ConversationRunner {
   ): Promise<ConversationRunner> {
     const { url } = await app.listen({ port: 0, host: "127.0.0.1" });
     try {
-      const callId = options.call?.call_id ?? `test-${randomUUID()}`;
+      const callId = options.call?.call_id ?? newCallId("test");
       const body = {
         call_id: callId,
         from: "+15550000001",

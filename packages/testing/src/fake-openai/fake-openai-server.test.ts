@@ -62,6 +62,16 @@ describe("FakeOpenAIServer", () => {
       await expect(server.start()).rejects.toThrow(/closed/);
     });
 
+    it("closes on `await using` (Symbol.asyncDispose)", async () => {
+      const own = await FakeOpenAIServer.start();
+      {
+        await using disposable = own;
+        expect(disposable.state).toBe("listening");
+      }
+      expect(own.state).toBe("closed");
+      await expect(fetch(`${own.baseURL}/models`)).rejects.toThrow();
+    });
+
     it("close() ends a stalled stream without counting it as a client abort", async () => {
       server.enqueue({ content: "never finishes", stallAfterChunks: 1 });
       const response = await chat(server, { stream: true });

@@ -109,7 +109,7 @@ function sendJson(
  * // … run the client, then:
  * await server.close();
  */
-export class FakeOpenAIServer {
+export class FakeOpenAIServer implements AsyncDisposable {
   readonly #options: FakeOpenAIServerOptions;
   readonly #server: Server;
   readonly #queue: FakeReply[] = [];
@@ -225,6 +225,15 @@ export class FakeOpenAIServer {
       this.#state = "closed";
     })();
     return this.#closing;
+  }
+
+  /**
+   * Same as `close()`, for `await using`.
+   * @example
+   * await using server = await FakeOpenAIServer.start();
+   */
+  [Symbol.asyncDispose](): Promise<void> {
+    return this.close();
   }
 
   /** Queues replies, used one per `/v1/chat/completions` request, before the handler. */

@@ -1,3 +1,4 @@
+import { GenerationFence } from "@switchboard/protocol";
 import { WebSocket, type RawData } from "ws";
 import { isGenerationComplete, type ClientFrame, type ServerFrame } from "./server-frame.js";
 
@@ -73,7 +74,7 @@ export class HarnessClient {
   #closeInfo: ClientCloseInfo | undefined;
   #closed: Promise<ClientCloseInfo> | undefined;
   /** Generations the user interrupted: their late frames never count toward a reply. */
-  readonly #fenced = new Set<string>();
+  readonly #fence = new GenerationFence();
 
   constructor(options: HarnessClientOptions = {}) {
     this.#timeoutMs = options.timeoutMs ?? 10_000;
@@ -169,10 +170,7 @@ export class HarnessClient {
    * that were already on the wire (same `generation_id`) are left out of it.
    */
   async interrupt(): Promise<void> {
-    const speaking = this.frames.findLast(
-      (frame) => frame.generation_id !== undefined,
-    )?.generation_id;
-    if (speaking !== undefined) this.#fenced.add(speaking);
+    this.#fence.interrupt();
     this.#interrupted = true;
     this.#cursor = this.frames.length;
     await this.send({ type: "user_state", value: "speaking" });
@@ -256,6 +254,8 @@ export class HarnessClient {
         content: `client: the server sent a non-JSON ${isBinary ? "binary" : "text"} frame`,
       };
     }
+    // Every frame is kept (tests assert on them); the fence only decides what counts toward a reply.
+    this.#fence.admit(frame);
     const index = this.frames.push(frame) - 1;
     this.receivedAt.push(performance.now());
     for (const waiter of this.#waiters) {
@@ -264,7 +264,7 @@ export class HarnessClient {
   }
 
   #isFenced(frame: ServerFrame): boolean {
-    return frame.generation_id !== undefined && this.#fenced.has(frame.generation_id);
+    return this.#fence.isFenced(frame);
   }
 
   #waitIndex(
