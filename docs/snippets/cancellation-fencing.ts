@@ -1,7 +1,7 @@
 import { AgentResponse, Bridge, UserStartedSpeaking } from "@switchboard/core";
 import type { OutputFrame } from "@switchboard/server";
 
-// On the bus: every message a route execution broadcasts carries that execution's generationId.
+// On the bus: every message a route generation broadcasts carries that generation's generationId.
 // A TTS adapter can drop what it still holds of a generation the user talked over.
 const tts = new Bridge("tts");
 const spoken: { generationId: string | undefined; text: string }[] = [];

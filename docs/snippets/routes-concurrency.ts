@@ -11,10 +11,10 @@ import { EchoNode } from "./echo-node.js";
 const node = new EchoNode({ systemPrompt: "Echo the user.", nodeId: "agent" });
 const bridge = new Bridge(node);
 
-// "switch": a new trigger cancels the running execution (its signal aborts) and starts fresh.
+// "switch": a new trigger cancels the running generation (its signal aborts) and starts fresh.
 bridge.on(UserStoppedSpeaking).concurrency("switch").stream(node.generate).broadcast();
 
-// "exhaust": triggers that arrive while an execution runs are ignored.
+// "exhaust": triggers that arrive while a generation runs are ignored.
 bridge
   .on(DTMFInputEvent)
   .concurrency("exhaust")
@@ -29,7 +29,7 @@ bridge
     await fetch("https://example.com/transcripts", { method: "POST", body: m.event.content });
   });
 
-// "merge" (the default) runs every execution side by side.
+// "merge" (the default) runs every generation side by side.
 
 // interruptOn takes a handler, or { handler, filter } where filter sees the control message.
 bridge

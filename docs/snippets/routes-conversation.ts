@@ -12,8 +12,8 @@ const node = new EchoNode({ systemPrompt: "Echo the user.", nodeId: "agent" });
 
 // The one route most agents need, in one call...
 const bridge = new Bridge(node);
-const { generation } = bridge.conversation(node); // { transcripts, spoken, generation }
-generation.concurrency("switch"); // both are ordinary route builders
+// Returns { transcripts, spoken, generation }; route settings such as concurrency are options.
+bridge.conversation(node, { concurrency: "switch" });
 
 // ...which is the same as spelling it out. .on() on a builder starts another route on the
 // same bridge, so a Line app's chained style ports as it is (interrupt_on is interruptOn).

@@ -18,7 +18,7 @@ bridge
     const res = await fetch("https://example.com/moderate", {
       method: "POST",
       body: m.event.content,
-      signal: ctx.signal, // aborted if this execution is cancelled
+      signal: ctx.signal, // aborted if this generation is cancelled
     });
     return { text: m.event.content, ok: res.ok };
   })
@@ -33,7 +33,7 @@ bridge
   .on(UserStoppedSpeaking)
   .stream(node.generate) // RouteBuilder<object>
   .filter((e): e is AgentResponse | ToolCall => e instanceof AgentResponse || e instanceof ToolCall)
-  .pipe(bufferSentences()) // RxJS operators over the values of one execution
+  .pipe(bufferSentences()) // RxJS operators over the values of one generation
   .map((e, ctx) => {
     console.log(`generation ${ctx.generationId} triggered at ${ctx.message.timestamp}`);
     return e;

@@ -1,26 +1,20 @@
-import { SwitchboardError } from "./errors.js";
 import type { EventClass } from "./event-registry.js";
 import {
-  AgentResponse,
   AgentSpeechSent,
   UserStartedSpeaking,
   UserStoppedSpeaking,
   UserTranscriptionReceived,
 } from "./events.js";
-import {
-  applyControls,
-  attachToBus,
-  bridgeStats,
-  deliverMessage,
-  startBridge,
-  stopBridge,
-  type BusLink,
-} from "./internal/bus-link.js";
+import type { Bus, BridgeDescription } from "./bus.js";
 import { compileSelector, type EventSelector, type Where } from "./internal/event-selector.js";
-import type { Execution } from "./internal/execution.js";
 import { runInput, type InputSource } from "./internal/input-routing.js";
-import { attachNode, isBusAwareNode } from "./internal/node-link.js";
-import { Route, type RouteHost, type RouteStats } from "./internal/route.js";
+import { Outbox, setNodeOutbox } from "./internal/outbox.js";
+import {
+  EMPTY_ROUTE_CONFIG,
+  Route,
+  type ConcurrencyMode,
+  type RouteStats,
+} from "./internal/route.js";
 import type { Logger } from "./logger.js";
 import { Message } from "./message.js";
 import type { RouteContext } from "./route-context.js";
@@ -62,6 +56,8 @@ export interface ConversationOptions {
    * node that handed the call off stops answering. History routes keep running either way.
    */
   filter?: (message: Message) => unknown;
+  /** What a new `runOn` does while a turn runs (see `RouteBuilder.concurrency`). Default `"merge"`. */
+  concurrency?: ConcurrencyMode;
 }
 
 /** The routes `bridge.conversation()` wires, for further configuration. */
@@ -74,7 +70,8 @@ export interface ConversationRoutes {
   generation: RouteBuilder<object, object>;
 }
 
-type BridgeState = "idle" | "running" | "stopped";
+/** Where a bridge is in its life: `stop()`/`close()` moves it to `"closed"` for good. */
+export type BridgeState = "idle" | "running" | "closing" | "closed";
 
 /**
  * Connects a node to the bus: routes say which events the node reacts to and what it does.
@@ -89,49 +86,50 @@ export class Bridge {
   readonly nodeId: string;
   /** The node given to the constructor, if any. */
   readonly node: NodeLike | undefined;
+  /** @internal The one way up to the bus: every message this bridge sends is built there. */
+  readonly outbox: Outbox;
   readonly #routes: Route[] = [];
   readonly #inputs: InputSource[] = [];
   #authorized: Set<string> | undefined;
-  #bus: BusLink | undefined;
-  #log: Logger | undefined;
   #state: BridgeState = "idle";
   #inputController: AbortController | undefined;
   #inputsDone: Promise<unknown> = Promise.resolve();
-  readonly #host: RouteHost;
+  #closed: Promise<void> | undefined;
 
   constructor(nodeOrName: NodeLike | string) {
     this.node = typeof nodeOrName === "string" ? undefined : nodeOrName;
     this.nodeId = typeof nodeOrName === "string" ? nodeOrName : nodeOrName.id;
-    const logger = () => this.#logger;
-    this.#host = {
-      nodeId: this.nodeId,
-      get log() {
-        return logger();
-      },
-      reportError: (route, message, error) => this.#reportError(route, message, error),
-    };
+    this.outbox = new Outbox(this.nodeId);
+    if (this.node !== undefined) setNodeOutbox(this.node, this.outbox);
+  }
+
+  /** `"idle"` until started, `"running"`, then `"closing"` and `"closed"` once stopped. */
+  get state(): BridgeState {
+    return this.#state;
   }
 
   /**
    * Starts a route: messages whose event matches `event` (a class, an alias glob or `"*"`).
+   * Route settings (`interruptOn`, `concurrency`, …) come first, then steps.
    * @example bridge.on(UserTranscriptionReceived, { source: "user" }).map(node.addEvent)
    */
   on<E extends object>(
     event: EventClass<E>,
     options?: RouteOptions<E>,
-  ): RouteBuilder<Message<E>, E>;
-  on(event: string, options?: RouteOptions<object>): RouteBuilder<Message, object>;
-  on(event: EventSelector, options: RouteOptions<object> = {}): RouteBuilder<Message, object> {
-    const route = new Route(this.#host, compileSelector(event, options.where), {
-      source: options.source,
-      filter: options.filter,
-    });
+  ): RouteBuilder<Message<E>, E, "settings">;
+  on(event: string, options?: RouteOptions<object>): RouteBuilder<Message, object, "settings">;
+  on(
+    event: EventSelector,
+    options: RouteOptions<object> = {},
+  ): RouteBuilder<Message, object, "settings"> {
+    const route = new Route(
+      `route-${this.#routes.length}`,
+      this.outbox,
+      compileSelector(event, options.where),
+      { source: options.source, filter: options.filter },
+    );
     this.#routes.push(route);
-    return new RouteBuilder({
-      route,
-      bridge: this,
-      publish: (execution, value, eventClass) => this.#publish(execution, value, eventClass),
-    });
+    return new RouteBuilder(this, route, EMPTY_ROUTE_CONFIG);
   }
 
   /**
@@ -176,22 +174,14 @@ export class Bridge {
    * @example await userBridge.publish(new UserStartedSpeaking());
    */
   publish(event: object): Promise<void> {
-    const bus = this.#bus;
-    if (bus === undefined) {
-      throw new SwitchboardError(
-        "ROUTE_CONFIG",
-        `bridge "${this.nodeId}" is not registered on a bus`,
-      );
-    }
-    return Promise.resolve(bus.publish(undefined, new Message({ source: this.nodeId, event })));
+    return Promise.resolve(this.outbox.publish(event));
   }
 
   /**
    * Wires the route most agents need: transcriptions into the node's history, and on `runOn`
    * (`UserStoppedSpeaking`) a generation that `cancelOn` (`UserStartedSpeaking`) interrupts.
    * @example
-   * const { generation } = bridge.conversation(node);
-   * generation.concurrency("switch");
+   * const { generation } = bridge.conversation(node, { concurrency: "switch" });
    */
   conversation(node: ConversationalNode, options: ConversationOptions = {}): ConversationRoutes {
     const transcripts = this.on(UserTranscriptionReceived).map((message) => node.addEvent(message));
@@ -200,6 +190,7 @@ export class Bridge {
       options.runOn ?? UserStoppedSpeaking,
       options.filter === undefined ? {} : { filter: options.filter },
     )
+      .concurrency(options.concurrency ?? "merge")
       // Called as a method: the node may be a plain class whose methods use `this`.
       .interruptOn(options.cancelOn ?? UserStartedSpeaking, (message) =>
         node.onInterruptGenerate(message),
@@ -215,114 +206,60 @@ export class Bridge {
    * @example bus.registerBridge("user", userBridge); await userBridge.start();
    */
   async start(): Promise<void> {
-    this[startBridge]();
+    this.begin();
   }
 
   /**
-   * Stops this bridge: input routing ends, its executions are cancelled and it handles no more
-   * messages; resolves once every execution has torn down. Other bridges go on. Idempotent.
+   * Closes this bridge: input routing ends, its generations are cancelled and it handles no more
+   * messages; resolves once every generation has torn down. Other bridges go on. Idempotent.
+   * @example await agentBridge.close();
+   */
+  close(): Promise<void> {
+    this.#closed ??= this.#close();
+    return this.#closed;
+  }
+
+  /**
+   * The contract's name for {@link Bridge.close}.
    * @example await agentBridge.stop();
    */
   stop(): Promise<void> {
-    return this[stopBridge]();
+    return this.close();
   }
 
-  get #logger(): Logger {
-    if (this.#log === undefined)
-      throw new SwitchboardError(
-        "ROUTE_CONFIG",
-        `bridge "${this.nodeId}" is not registered on a bus`,
-      );
-    return this.#log;
+  /** `await using bridge = new Bridge(node)` closes it at the end of the scope. */
+  [Symbol.asyncDispose](): Promise<void> {
+    return this.close();
   }
 
-  #publish(
-    execution: Execution,
-    value: unknown,
-    eventClass: (new (init: never) => object) | undefined,
-  ): void | PromiseLike<void> {
-    const bus = this.#bus;
-    if (bus === undefined) {
-      throw new SwitchboardError(
-        "ROUTE_CONFIG",
-        `bridge "${this.nodeId}" is not registered on a bus`,
-      );
-    }
-    const message = new Message({
-      source: this.nodeId,
-      event: toEvent(value, eventClass),
-      generationId: execution.generationId,
-    });
-    return bus.publish(execution, message);
+  /** @internal Called by `Bus.registerBridge`. */
+  attach(bus: Bus, name: string, log: Logger): void {
+    this.outbox.attach(bus, name, log);
   }
 
-  #reportError(route: Route, message: Message, error: unknown): void {
-    const failure = { bridge: this.nodeId, route: route.description, message, error };
-    this.#bus?.reportError(failure);
-  }
-
-  #startInputs(inputs: readonly InputSource[]): void {
-    const bus = this.#bus;
-    if (bus === undefined || inputs.length === 0) return;
-    const controller = (this.#inputController ??= new AbortController());
-    const emit = (event: object) =>
-      bus.publish(
-        undefined,
-        event instanceof Message
-          ? (event as Message<object>)
-          : new Message({ source: this.nodeId, event }),
-      );
-    const running = inputs.map((input) => runInput(input, emit, controller.signal, bus.log));
-    this.#inputsDone = Promise.all([this.#inputsDone, ...running]);
-  }
-
-  /** @internal */
-  [attachToBus](link: BusLink): void {
-    if (this.#bus !== undefined && this.#bus !== link) {
-      throw new SwitchboardError(
-        "ROUTE_CONFIG",
-        `bridge "${this.nodeId}" is already registered on another bus`,
-      );
-    }
-    this.#bus = link;
-    this.#log = link.log;
-    if (isBusAwareNode(this.node)) {
-      this.node[attachNode](
-        (event) => void link.publish(undefined, new Message({ source: this.nodeId, event })),
-      );
-    }
-  }
-
-  /** @internal Runs the triggers of a message, in delivery order. */
-  [deliverMessage](message: Message, seq: number): void {
-    if (this.#state === "stopped" || !this.isAuthorized(message.source)) return;
-    for (const route of this.#routes) route.trigger(message, seq);
-  }
-
-  /** @internal Applies interrupt/suspend/resume rules the moment a message is broadcast. */
-  [applyControls](message: Message, seq: number): void {
-    if (this.#state === "stopped" || !this.isAuthorized(message.source)) return;
-    for (const route of this.#routes) if (route.controls.length > 0) route.control(message, seq);
-  }
-
-  /** @internal */
-  [startBridge](): void {
+  /** @internal Starts input routing (the bus starts every bridge it has). */
+  begin(): void {
     if (this.#state !== "idle") return;
     this.#state = "running";
     this.#startInputs(this.#inputs);
   }
 
-  /** @internal Stops input routing, cancels every execution and waits for their teardown. */
-  async [stopBridge](): Promise<void> {
-    if (this.#state === "stopped") return;
-    this.#state = "stopped";
-    this.#inputController?.abort();
-    await Promise.all(this.#routes.map((route) => route.stop()));
-    await this.#inputsDone;
+  /** @internal Runs the triggers of a message, in delivery order. */
+  deliver(message: Message, seq: number): void {
+    if (this.#state === "closing" || this.#state === "closed") return;
+    if (!this.isAuthorized(message.source)) return;
+    for (const route of this.#routes) route.trigger(message, seq);
+  }
+
+  /** @internal Applies interrupt/suspend/resume rules the moment a message is broadcast. */
+  applyControls(message: Message, seq: number): void {
+    if (this.#state === "closing" || this.#state === "closed") return;
+    if (!this.isAuthorized(message.source)) return;
+    for (const route of this.#routes) if (route.hasControls) route.control(message, seq);
   }
 
   /** @internal */
-  [bridgeStats](): RouteStats & { routes: number } {
+  stats(): RouteStats & { routes: number } {
     const total = { routes: this.#routes.length, active: 0, tearingDown: 0, waiting: 0 };
     for (const route of this.#routes) {
       const s = route.stats;
@@ -332,15 +269,49 @@ export class Bridge {
     }
     return total;
   }
-}
 
-function toEvent(value: unknown, eventClass: (new (init: never) => object) | undefined): object {
-  if (eventClass !== undefined) return new eventClass(value as never);
-  if (typeof value === "string") return new AgentResponse({ content: value });
-  if (value instanceof Message) return (value as Message<object>).event;
-  if (typeof value === "object" && value !== null) return value;
-  throw new SwitchboardError(
-    "NOT_AN_EVENT",
-    `broadcast() got ${value === null ? "null" : typeof value}; map it to an event or pass an event class`,
-  );
+  /** @internal The data behind `bus.describe()`. */
+  describe(name: string): BridgeDescription {
+    return {
+      name,
+      nodeId: this.nodeId,
+      authorized: this.#authorized === undefined ? null : [...this.#authorized],
+      routes: this.#routes.map((route) => {
+        const config = route.config;
+        return {
+          id: route.id,
+          trigger: route.description,
+          ...(route.sources === undefined ? {} : { source: [...route.sources] }),
+          concurrency: config.concurrency,
+          controls: config.controls.map((rule) => ({
+            kind: rule.kind,
+            event: rule.matcher.description,
+          })),
+          steps: config.steps.map((step) => ({
+            kind: step.kind,
+            ...(step.name === undefined ? {} : { name: step.name }),
+          })),
+        };
+      }),
+    };
+  }
+
+  #startInputs(inputs: readonly InputSource[]): void {
+    const outbox = this.outbox;
+    if (!outbox.attached || inputs.length === 0) return;
+    const controller = (this.#inputController ??= new AbortController());
+    const emit = (event: object) =>
+      event instanceof Message ? outbox.forward(event as Message<object>) : outbox.publish(event);
+    const running = inputs.map((input) => runInput(input, emit, controller.signal, outbox.log));
+    this.#inputsDone = Promise.all([this.#inputsDone, ...running]);
+  }
+
+  /** Stops input routing, cancels every generation and waits for their teardown. */
+  async #close(): Promise<void> {
+    this.#state = "closing";
+    this.#inputController?.abort();
+    await Promise.all(this.#routes.map((route) => route.stop()));
+    await this.#inputsDone;
+    this.#state = "closed";
+  }
 }

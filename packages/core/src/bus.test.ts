@@ -2,7 +2,7 @@ import { Writable } from "node:stream";
 import { pino } from "pino";
 import { describe, expect, it } from "vitest";
 import { Bridge } from "./bridge.js";
-import { Bus } from "./bus.js";
+import { Bus, type RouteTrace } from "./bus.js";
 import {
   AgentResponse,
   UserStartedSpeaking,
@@ -399,5 +399,184 @@ describe("Bus", () => {
     await bus.broadcast(stopped());
     await bus.cleanup();
     expect(out[1]!.event).toBeInstanceOf(AgentResponse);
+  });
+});
+
+describe("Bus lifecycle", () => {
+  it("close() is idempotent, moves the state enum and is what cleanup() and asyncDispose do", async () => {
+    const bus = new Bus();
+    const bridge = new Bridge("agent");
+    const release = deferred();
+    let closedGenerator = false;
+    bridge.on(UserStoppedSpeaking).stream(async function* () {
+      try {
+        await release.promise;
+        yield "never";
+      } finally {
+        closedGenerator = true;
+      }
+    });
+    bus.registerBridge("agent", bridge);
+    expect(bus.state).toBe("idle");
+    expect(bridge.state).toBe("idle");
+    await bus.start();
+    expect([bus.state, bridge.state]).toEqual(["started", "running"]);
+    await bus.broadcast(stopped());
+    const closing = bus.close();
+    expect(bus.state).toBe("closing");
+    expect(bus.close()).toBe(closing);
+    expect(bus.cleanup()).toBe(closing);
+    expect(bus[Symbol.asyncDispose]()).toBe(closing);
+    release.resolve();
+    await closing;
+    expect([bus.state, bridge.state]).toEqual(["closed", "closed"]);
+    expect(closedGenerator).toBe(true);
+    expect(bus.stats()).toMatchObject({ active: 0, tearingDown: 0, waiting: 0 });
+  });
+
+  it("Bridge.close(), stop() and asyncDispose are one idempotent teardown", async () => {
+    const bus = new Bus();
+    const bridge = new Bridge("agent");
+    bus.registerBridge("agent", bridge);
+    await bus.start();
+    const closing = bridge.close();
+    expect(bridge.stop()).toBe(closing);
+    expect(bridge[Symbol.asyncDispose]()).toBe(closing);
+    await closing;
+    expect(bridge.state).toBe("closed");
+    expect(bus.state).toBe("started");
+    await bus.close();
+  });
+});
+
+describe("Bus#describe", () => {
+  it("lists bridges, routes, triggers, sources, concurrency, controls and named steps", () => {
+    const bus = new Bus();
+    const agent = new Bridge("agent-node");
+    function addEvent() {}
+    agent.on(UserTranscriptionReceived, { source: "user" }).map(addEvent);
+    agent
+      .on(UserStoppedSpeaking)
+      .concurrency("switch")
+      .interruptOn(UserStartedSpeaking)
+      .suspendOn("agent.handoff")
+      .resumeOn("system.authorize")
+      .stream(async function* generate() {})
+      .broadcast();
+    const user = new Bridge("user").authorize("agent-node");
+    user
+      .on("agent.*")
+      .map((m) => ({ content: m.id }))
+      .broadcast(AgentResponse);
+    bus.registerBridge("agent", agent).registerBridge("user", user);
+    expect(bus.describe()).toEqual({
+      bridges: [
+        {
+          name: "agent",
+          nodeId: "agent-node",
+          authorized: null,
+          routes: [
+            {
+              id: "route-0",
+              trigger: "UserTranscriptionReceived",
+              source: ["user"],
+              concurrency: "merge",
+              controls: [],
+              steps: [{ kind: "map", name: "addEvent" }],
+            },
+            {
+              id: "route-1",
+              trigger: "UserStoppedSpeaking",
+              concurrency: "switch",
+              controls: [
+                { kind: "interrupt", event: "UserStartedSpeaking" },
+                { kind: "suspend", event: "agent.handoff" },
+                { kind: "resume", event: "system.authorize" },
+              ],
+              steps: [{ kind: "stream", name: "generate" }, { kind: "broadcast" }],
+            },
+          ],
+        },
+        {
+          name: "user",
+          nodeId: "user",
+          authorized: ["agent-node"],
+          routes: [
+            {
+              id: "route-0",
+              trigger: "agent.*",
+              concurrency: "merge",
+              controls: [],
+              steps: [{ kind: "map" }, { kind: "broadcast", name: "AgentResponse" }],
+            },
+          ],
+        },
+      ],
+    });
+  });
+});
+
+describe("Bus#trace", () => {
+  it("reports triggered, started, cancelled and ended with the generation's id, until unsubscribed", async () => {
+    const bus = new Bus();
+    const agent = new Bridge("agent");
+    agent
+      .on(UserStoppedSpeaking)
+      .interruptOn(UserStartedSpeaking)
+      .stream(async function* (_m, ctx) {
+        yield "hi";
+        await new Promise((_resolve, reject) =>
+          ctx.signal.addEventListener("abort", () => reject(ctx.signal.reason as Error)),
+        );
+      })
+      .broadcast();
+    bus.registerBridge("agent", agent);
+    await bus.start();
+    const traces: RouteTrace[] = [];
+    const untrace = bus.trace((t) => traces.push(t));
+    const heard = deferred();
+    bus.messages$.subscribe((m) => {
+      if (m.event instanceof AgentResponse) heard.resolve();
+    });
+    await bus.broadcast(stopped());
+    await heard.promise;
+    await bus.broadcast(started());
+    await bus.close();
+    expect(traces.map((t) => t.phase)).toEqual(["triggered", "started", "cancelled", "ended"]);
+    const [triggered, ...rest] = traces;
+    expect(triggered).toMatchObject({
+      bridge: "agent",
+      routeId: "route-0",
+      event: "user.stopped_speaking",
+    });
+    expect(triggered!.generationId).toBeUndefined();
+    const ids = new Set(rest.map((t) => t.generationId));
+    expect(ids.size).toBe(1);
+    expect([...ids][0]).toMatch(/^[0-9a-f-]{36}$/);
+    for (const t of traces) expect(typeof t.at).toBe("number");
+
+    untrace();
+  });
+
+  it("stops calling a listener once its unsubscribe ran, and survives a throwing listener", async () => {
+    const logger = new SpyLogger();
+    const bus = new Bus({ logger });
+    const agent = new Bridge("agent");
+    agent.on(UserStoppedSpeaking).map(() => undefined);
+    bus.registerBridge("agent", agent);
+    await bus.start();
+    const seen: string[] = [];
+    const untrace = bus.trace((t) => seen.push(t.phase));
+    const unthrow = bus.trace(() => {
+      throw new Error("listener bug");
+    });
+    await bus.broadcast(stopped());
+    expect(seen).toEqual(["triggered", "started", "ended"]);
+    untrace();
+    unthrow();
+    await bus.broadcast(stopped());
+    expect(seen).toHaveLength(3);
+    expect(logger.lines.filter((l) => l.msg === "trace listener failed")).toHaveLength(3);
+    await bus.close();
   });
 });

@@ -1,22 +1,68 @@
 import { Subject, type Observable } from "rxjs";
 import { SwitchboardError, toError } from "./errors.js";
 import type { Bridge } from "./bridge.js";
-import {
-  applyControls,
-  attachToBus,
-  bridgeStats,
-  deliverMessage,
-  startBridge,
-  stopBridge,
-  type BusLink,
-  type RouteFailure,
-} from "./internal/bus-link.js";
-import type { Execution } from "./internal/execution.js";
-import { describeEvent } from "./internal/route.js";
+import type { Generation } from "./internal/generation.js";
+import { describeEvent, type ConcurrencyMode, type ControlKind } from "./internal/route.js";
+import type { StepKind } from "./internal/steps.js";
 import { createLogger, type Logger } from "./logger.js";
 import type { Message } from "./message.js";
 
-export type { RouteFailure } from "./internal/bus-link.js";
+/** A route step, filter or handler threw. */
+export interface RouteFailure {
+  readonly bridge: string;
+  readonly route: string;
+  readonly message: Message;
+  readonly error: unknown;
+}
+
+/** What `bus.describe()` returns: every bridge with its routes, as plain data. */
+export interface BusDescription {
+  bridges: BridgeDescription[];
+}
+
+/** One bridge in {@link BusDescription}. */
+export interface BridgeDescription {
+  /** The name it was registered under. */
+  name: string;
+  nodeId: string;
+  /** The sources it accepts, or `null` when it accepts every source. */
+  authorized: string[] | null;
+  routes: RouteDescription[];
+}
+
+/** One route in {@link BridgeDescription}. */
+export interface RouteDescription {
+  /** Unique within its bridge, stable for the bridge's life: `route-<n>` in declaration order. */
+  id: string;
+  /** The trigger: an alias glob as written, or the event class's name. */
+  trigger: string;
+  /** The sources given to `bridge.on(…, { source })`, if any. */
+  source?: string[];
+  concurrency: ConcurrencyMode;
+  controls: { kind: ControlKind; event: string }[];
+  /** Steps in order; `name` is the step function's name when it has one. */
+  steps: { kind: StepKind; name?: string }[];
+}
+
+/** Where a route's generation is, in a {@link RouteTrace}. */
+export type RouteTracePhase = "triggered" | "started" | "cancelled" | "ended";
+
+/** One point of `bus.trace()`: a route was triggered, or one of its generations started, was cancelled or ended. */
+export interface RouteTrace {
+  /** The bridge's registered name. */
+  bridge: string;
+  routeId: string;
+  phase: RouteTracePhase;
+  /** Set for `started`, `cancelled` and `ended`. */
+  generationId?: string;
+  /** The alias (or class name) of the triggering event. */
+  event: string;
+  /** `Date.now()` when it happened. */
+  at: number;
+}
+
+/** Where a bus is in its life: `close()` moves it to `"closing"`, then `"closed"`. */
+export type BusState = "idle" | "started" | "closing" | "closed";
 
 /** Options of {@link Bus}. */
 export interface BusOptions {
@@ -43,16 +89,14 @@ export interface BusStats {
 interface Pending {
   readonly message: Message;
   readonly seq: number;
-  readonly owner: Execution | undefined;
+  readonly owner: Generation | undefined;
   resolve: (() => void) | undefined;
 }
-
-type BusState = "idle" | "started" | "closing" | "closed";
 
 const RESOLVED = Promise.resolve();
 
 /** A function, not an inline check: the type checker would narrow `cancelled` across the loop. */
-function isStale(owner: Execution | undefined): boolean {
+function isStale(owner: Generation | undefined): boolean {
   return owner?.cancelled === true;
 }
 
@@ -63,10 +107,10 @@ function isStale(owner: Execution | undefined): boolean {
  * bus.registerBridge("agent", bridge);
  * await bus.start();
  * await bus.broadcast(new Message({ source: "user", event: new UserStoppedSpeaking() }));
- * await bus.cleanup();
+ * await bus.close();
  */
 export class Bus {
-  /** Everything delivered, in order. Completes on `cleanup()`. */
+  /** Everything delivered, in order. Completes on `close()`. */
   readonly messages$: Observable<Message>;
   /** Every step, filter or handler that threw, with its bridge, route and triggering message. */
   readonly errors$: Observable<RouteFailure>;
@@ -74,7 +118,8 @@ export class Bus {
   readonly #messages = new Subject<Message>();
   readonly #errors = new Subject<RouteFailure>();
   readonly #bridges: Bridge[] = [];
-  readonly #names = new Set<string>();
+  readonly #names: string[] = [];
+  #tracers: Set<(trace: RouteTrace) => void> | undefined;
   readonly #maxQueueSize: number;
   #queue: Pending[] = [];
   #head = 0;
@@ -83,19 +128,17 @@ export class Bus {
   #waiters: Pending[] = [];
   #state: BusState = "idle";
   #closed: Promise<void> | undefined;
-  readonly #link: BusLink;
 
   constructor(options: BusOptions = {}) {
     this.log = options.logger ?? createLogger();
     this.#maxQueueSize = options.maxQueueSize ?? 10_000;
     this.messages$ = this.#messages.asObservable();
     this.errors$ = this.#errors.asObservable();
-    this.#link = {
-      log: this.log,
-      publish: (owner, message) => this.#publish(message, owner),
-      reportError: (failure) =>
-        this.#reportError(failure, this.log.child({ bridge: failure.bridge })),
-    };
+  }
+
+  /** `"idle"`, `"started"`, then `"closing"` and `"closed"` once `close()` was called. */
+  get state(): BusState {
+    return this.#state;
   }
 
   /**
@@ -103,17 +146,12 @@ export class Bus {
    * @example bus.registerBridge("agent", new Bridge(node))
    */
   registerBridge(name: string, bridge: Bridge): this {
-    if (this.#names.has(name))
+    if (this.#names.includes(name))
       throw new SwitchboardError("ROUTE_CONFIG", `a bridge named "${name}" is already registered`);
-    this.#names.add(name);
-    const log = this.log.child({ bridge: name });
-    bridge[attachToBus]({
-      ...this.#link,
-      log,
-      reportError: (failure) => this.#reportError(failure, log),
-    });
+    bridge.attach(this, name, this.log.child({ bridge: name }));
+    this.#names.push(name);
     this.#bridges.push(bridge);
-    if (this.#state === "started") bridge[startBridge]();
+    if (this.#state === "started") bridge.begin();
     return this;
   }
 
@@ -121,21 +159,59 @@ export class Bus {
   async start(): Promise<void> {
     if (this.#state !== "idle") return;
     this.#state = "started";
-    for (const bridge of this.#bridges) bridge[startBridge]();
+    for (const bridge of this.#bridges) bridge.begin();
   }
 
   /**
    * Delivers `message` to every bridge. Resolves once delivered (matching routes have started or
-   * queued their executions), not when they finish. A no-op after `cleanup()`.
+   * queued their generations), not when they finish. A no-op after `close()`.
    */
   broadcast(message: Message): Promise<void> {
-    return this.#publish(message, undefined) ?? RESOLVED;
+    return this.enqueue(message, undefined) ?? RESOLVED;
   }
 
-  /** Stops input routing, cancels every execution and waits for teardown. Idempotent. */
-  cleanup(): Promise<void> {
+  /**
+   * Stops input routing, cancels every generation and waits for teardown. Idempotent.
+   * @example await bus.close();
+   */
+  close(): Promise<void> {
     this.#closed ??= this.#close();
     return this.#closed;
+  }
+
+  /**
+   * The contract's name for {@link Bus.close}.
+   * @example await bus.cleanup();
+   */
+  cleanup(): Promise<void> {
+    return this.close();
+  }
+
+  /** `await using bus = new Bus()` closes it at the end of the scope. */
+  [Symbol.asyncDispose](): Promise<void> {
+    return this.close();
+  }
+
+  /**
+   * The bridges, their routes, steps and control rules, as plain data.
+   * @example for (const { name, routes } of bus.describe().bridges) console.log(name, routes.length);
+   */
+  describe(): BusDescription {
+    return { bridges: this.#bridges.map((bridge, i) => bridge.describe(this.#names[i]!)) };
+  }
+
+  /**
+   * Calls `listener` at each point of every route's life (triggered, started, cancelled, ended)
+   * until the returned function is called. Costs nothing while nobody listens.
+   * @example const stop = bus.trace((t) => console.log(t.bridge, t.routeId, t.phase)); stop();
+   */
+  trace(listener: (trace: RouteTrace) => void): () => void {
+    const tracers = (this.#tracers ??= new Set());
+    tracers.add(listener);
+    return () => {
+      tracers.delete(listener);
+      if (tracers.size === 0 && this.#tracers === tracers) this.#tracers = undefined;
+    };
   }
 
   /** Counts of live routes, executions and queued messages. */
@@ -149,7 +225,7 @@ export class Bus {
       queued: this.#queue.length - this.#head,
     };
     for (const bridge of this.#bridges) {
-      const s = bridge[bridgeStats]();
+      const s = bridge.stats();
       stats.routes += s.routes;
       stats.active += s.active;
       stats.tearingDown += s.tearingDown;
@@ -158,13 +234,17 @@ export class Bus {
     return stats;
   }
 
-  #publish(message: Message, owner: Execution | undefined): Promise<void> | undefined {
+  /**
+   * @internal Where every message enters the bus (`broadcast`, and each bridge's outbox).
+   * `owner` is the generation that produced it: dropped if that generation is cancelled first.
+   */
+  enqueue(message: Message, owner: Generation | undefined): Promise<void> | undefined {
     if (this.#state === "closing" || this.#state === "closed") return undefined;
     if (owner?.cancelled === true) return undefined;
     // The sequence number is taken now, so a message held by back-pressure keeps its place.
     const seq = ++this.#seq;
     // Control events act now, ahead of anything still queued or held by back-pressure.
-    for (const bridge of this.#bridges) bridge[applyControls](message, seq);
+    for (const bridge of this.#bridges) bridge.applyControls(message, seq);
     const pending: Pending = { message, seq, owner, resolve: undefined };
     // Back-pressure; a message never overtakes one that is already waiting for room.
     if (this.#queue.length - this.#head >= this.#maxQueueSize || this.#waiters.length > 0) {
@@ -208,11 +288,44 @@ export class Bus {
     for (const bridge of this.#bridges) {
       // A bridge earlier in this loop may have broadcast an interrupt that cancelled the producer.
       if (isStale(owner)) return;
-      bridge[deliverMessage](message, seq);
+      bridge.deliver(message, seq);
     }
   }
 
-  #reportError(failure: RouteFailure, log: Logger): void {
+  /** @internal True while someone listens to {@link Bus.trace}. */
+  get tracing(): boolean {
+    return this.#tracers !== undefined;
+  }
+
+  /** @internal */
+  emitTrace(
+    bridge: string,
+    routeId: string,
+    phase: RouteTracePhase,
+    message: Message,
+    generation: Generation | undefined,
+  ): void {
+    const tracers = this.#tracers;
+    if (tracers === undefined) return;
+    const trace: RouteTrace = {
+      bridge,
+      routeId,
+      phase,
+      ...(generation === undefined ? {} : { generationId: generation.generationId }),
+      event: describeEvent(message),
+      at: Date.now(),
+    };
+    for (const listener of tracers) {
+      try {
+        listener(trace);
+      } catch (error) {
+        this.log.error({ err: toError(error) }, "trace listener failed");
+      }
+    }
+  }
+
+  /** @internal A route step, filter or handler threw: log it on the bridge's logger and tell `errors$`. */
+  reportError(failure: RouteFailure, log: Logger): void {
     const error = toError(failure.error);
     log.error(
       { err: error, route: failure.route, event: describeEvent(failure.message) },
@@ -223,7 +336,7 @@ export class Bus {
 
   async #close(): Promise<void> {
     this.#state = "closing";
-    await Promise.all(this.#bridges.map((bridge) => bridge[stopBridge]()));
+    await Promise.all(this.#bridges.map((bridge) => bridge.close()));
     for (const waiter of this.#waiters.splice(0)) waiter.resolve?.();
     this.#state = "closed";
     this.#messages.complete();

@@ -4,7 +4,6 @@ export type SwitchboardErrorCode =
   | "EVENT_ALIAS_TAKEN"
   | "ROUTE_CONFIG"
   | "NOT_AN_EVENT"
-  | "BUS_CLOSED"
   | "TOOL_ERROR"
   | "LLM_ERROR"
   | "PROTOCOL_ERROR"

@@ -1,4 +1,5 @@
 import { randomUUID } from "node:crypto";
+import { parseToolArguments } from "./tools/parse-tool-arguments.js";
 import { registerEvent } from "./event-registry.js";
 
 /** The user started talking (voice activity began). Alias `user.started_speaking`. */
@@ -104,18 +105,26 @@ export class ToolCall {
   readonly toolName: string;
   readonly toolArgs: ToolArgs;
   readonly toolCallId: string;
-  /** The model's raw JSON arguments when they could not be parsed into `toolArgs`. */
+  /**
+   * The model's raw JSON arguments, when the call was made from them. They are parsed once, here:
+   * into `toolArgs` (unless given), or into `argumentsError`.
+   */
   readonly rawArguments: string | undefined;
+  /** Why `rawArguments` could not be parsed (the registry tells the model); `undefined` if they could. */
+  readonly argumentsError: string | undefined;
   constructor(init: {
     toolName: string;
     toolArgs?: ToolArgs;
     toolCallId?: string;
     rawArguments?: string;
   }) {
+    const parsed =
+      init.rawArguments === undefined ? undefined : parseToolArguments(init.rawArguments);
     this.toolName = init.toolName;
-    this.toolArgs = init.toolArgs ?? {};
+    this.toolArgs = init.toolArgs ?? parsed?.args ?? {};
     this.toolCallId = init.toolCallId ?? `call_${randomUUID().replaceAll("-", "").slice(0, 24)}`;
     this.rawArguments = init.rawArguments;
+    this.argumentsError = parsed?.argumentsError;
   }
 }
 

@@ -1,7 +1,18 @@
 export * from "./events.js";
 export { registerEvent, eventAlias, eventClassFor, type EventClass } from "./event-registry.js";
 export { Message, type MessageInit } from "./message.js";
-export { Bus, type BusOptions, type BusStats, type RouteFailure } from "./bus.js";
+export {
+  Bus,
+  type BusOptions,
+  type BusStats,
+  type BusState,
+  type RouteFailure,
+  type BusDescription,
+  type BridgeDescription,
+  type RouteDescription,
+  type RouteTrace,
+  type RouteTracePhase,
+} from "./bus.js";
 export {
   Bridge,
   type RouteOptions,
@@ -9,6 +20,7 @@ export {
   type ConversationalNode,
   type ConversationOptions,
   type ConversationRoutes,
+  type BridgeState,
   type InputSource,
   type LineStyleInput,
   type Where,
@@ -22,10 +34,15 @@ export {
   type StreamSource,
   type BroadcastArgs,
   type NotAnEvent,
+  type RoutePhase,
+  type SettingArgs,
+  type SettingsAfterStep,
 } from "./route-builder.js";
 export type { RouteContext } from "./route-context.js";
 export { SwitchboardError, isAbortError, toError, type SwitchboardErrorCode } from "./errors.js";
 export { createLogger, type Logger } from "./logger.js";
+export { delay, type DelayOptions } from "./delay.js";
+export { formatZodIssues } from "./format-zod-issues.js";
 export * from "./operators/index.js";
 export * from "./tools/index.js";
 export * from "./nodes/index.js";

@@ -9,7 +9,7 @@ import {
   UserTranscriptionReceived,
 } from "./events.js";
 import type { Message } from "./message.js";
-import type { RouteBuilder } from "./route-builder.js";
+import type { RouteBuilder, SettingsAfterStep } from "./route-builder.js";
 import type { RouteContext } from "./route-context.js";
 
 const bridge = new Bridge("agent");
@@ -17,11 +17,11 @@ const bridge = new Bridge("agent");
 describe("RouteBuilder types", () => {
   it("on(EventClass) carries Message<Event>", () => {
     expectTypeOf(bridge.on(UserTranscriptionReceived)).toEqualTypeOf<
-      RouteBuilder<Message<UserTranscriptionReceived>, UserTranscriptionReceived>
+      RouteBuilder<Message<UserTranscriptionReceived>, UserTranscriptionReceived, "settings">
     >();
-    expectTypeOf(bridge.on("user.*")).toEqualTypeOf<RouteBuilder<Message, object>>();
+    expectTypeOf(bridge.on("user.*")).toEqualTypeOf<RouteBuilder<Message, object, "settings">>();
     expectTypeOf(bridge.on(UserStoppedSpeaking).on(DTMFInputEvent)).toEqualTypeOf<
-      RouteBuilder<Message<DTMFInputEvent>, DTMFInputEvent>
+      RouteBuilder<Message<DTMFInputEvent>, DTMFInputEvent, "settings">
     >();
   });
 
@@ -156,5 +156,52 @@ describe("RouteBuilder types", () => {
       .concurrency("switch");
     // @ts-expect-error: not a concurrency mode
     bridge.on(UserStoppedSpeaking).concurrency("parallel");
+  });
+
+  it("names the phases: route settings, then steps", () => {
+    const route = bridge.on(UserStoppedSpeaking);
+    expectTypeOf(route).toEqualTypeOf<
+      RouteBuilder<Message<UserStoppedSpeaking>, UserStoppedSpeaking, "settings">
+    >();
+    const settled = route.concurrency("switch").interruptOn(UserStartedSpeaking);
+    expectTypeOf(settled).toEqualTypeOf<
+      RouteBuilder<Message<UserStoppedSpeaking>, UserStoppedSpeaking, "settings">
+    >();
+    const stepped = settled.map(() => "x");
+    expectTypeOf(stepped).toEqualTypeOf<RouteBuilder<string, UserStoppedSpeaking>>();
+    expectTypeOf(stepped).toEqualTypeOf<RouteBuilder<string, UserStoppedSpeaking, "steps">>();
+    expectTypeOf(stepped.broadcast()).toEqualTypeOf<RouteBuilder<string, UserStoppedSpeaking>>();
+    // Settings builders and step builders are different types: one cannot stand for the other.
+    expectTypeOf(route).not.toMatchTypeOf<
+      RouteBuilder<Message<UserStoppedSpeaking>, UserStoppedSpeaking>
+    >();
+  });
+
+  it("makes a route setting after a step a compile error that says why", () => {
+    const stepped = bridge.on(UserStoppedSpeaking).map(() => "x");
+    // @ts-expect-error: settings come before the first step
+    stepped.concurrency("switch");
+    // @ts-expect-error: settings come before the first step
+    stepped.interruptOn(UserStartedSpeaking);
+    // @ts-expect-error: settings come before the first step
+    stepped.broadcast().suspendOn(DTMFInputEvent);
+    // @ts-expect-error: settings come before the first step
+    stepped.resume_on(DTMFInputEvent);
+    expectTypeOf(stepped.concurrency).parameter(0).toEqualTypeOf<SettingsAfterStep>();
+  });
+
+  it("takes conversation()'s concurrency as an option", () => {
+    const node = {
+      id: "n",
+      addEvent: () => undefined,
+      generate: async function* () {},
+      onInterruptGenerate: () => undefined,
+    };
+    const { generation } = new Bridge(node).conversation(node, { concurrency: "switch" });
+    expectTypeOf(generation).toEqualTypeOf<RouteBuilder<object, object>>();
+    // @ts-expect-error: the generation route is past its settings
+    generation.concurrency("switch");
+    // @ts-expect-error: not a concurrency mode
+    new Bridge(node).conversation(node, { concurrency: "parallel" });
   });
 });

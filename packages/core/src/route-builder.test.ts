@@ -11,6 +11,7 @@ import {
   UserStoppedSpeaking,
   UserTranscriptionReceived,
 } from "./events.js";
+import { SwitchboardError } from "./errors.js";
 import { deferred } from "./internal/test-deferred.js";
 import { SpyLogger } from "./internal/test-spy-logger.js";
 import { Message } from "./message.js";
@@ -565,6 +566,72 @@ describe("RouteBuilder", () => {
       await bus.broadcast(stopped());
       await bus.cleanup();
       expect(got).toEqual(["t:a", "stopped"]);
+    });
+  });
+
+  describe("as an immutable value", () => {
+    it("returns a new builder from every method", () => {
+      const bridge = new Bridge("agent");
+      const route = bridge.on(UserStoppedSpeaking);
+      const switched = route.concurrency("switch");
+      const mapped = switched.map(() => "x");
+      const sent = mapped.broadcast();
+      expect(new Set([route, switched, mapped, sent]).size).toBe(4);
+    });
+
+    it("fails at once with ROUTE_CONFIG when a builder that was continued is continued again", () => {
+      const bridge = new Bridge("agent");
+      const route = bridge.on(UserStoppedSpeaking);
+      route.map(() => "a");
+      const branch = () => route.map(() => "b");
+      expect(branch).toThrow(SwitchboardError);
+      expect(branch).toThrow(/already continued.*bridge\.on\(UserStoppedSpeaking\)/);
+      try {
+        branch();
+      } catch (error) {
+        expect((error as SwitchboardError).code).toBe("ROUTE_CONFIG");
+      }
+      // Settings branch the same way.
+      const settings = bridge.on(UserTranscriptionReceived);
+      settings.interruptOn(UserStartedSpeaking);
+      expect(() => settings.concurrency("switch")).toThrow(/already continued/);
+    });
+
+    it("leaves the route as the first chain built it when a branch is refused", async () => {
+      const got: string[] = [];
+      const { bus } = await harness((agent) => {
+        const route = agent.on(UserTranscriptionReceived);
+        route.map((m) => got.push(`first:${m.event.content}`));
+        expect(() => route.map((m) => got.push(`second:${m.event.content}`))).toThrow();
+      });
+      await bus.broadcast(say("a"));
+      await bus.cleanup();
+      expect(got).toEqual(["first:a"]);
+    });
+
+    it("branches with two routes on the same trigger, each with its own chain", async () => {
+      const got: string[] = [];
+      const { bus } = await harness((agent) => {
+        agent.on(UserTranscriptionReceived).map((m) => got.push(`a:${m.event.content}`));
+        agent.on(UserTranscriptionReceived).map((m) => got.push(`b:${m.event.content.length}`));
+      });
+      await bus.broadcast(say("hey"));
+      await bus.cleanup();
+      expect(got).toEqual(["a:hey", "b:3"]);
+    });
+
+    it("lets .on() start another route from any builder without continuing it", () => {
+      const bridge = new Bridge("agent");
+      const route = bridge.on(UserTranscriptionReceived).map(() => 1);
+      route.on(UserStoppedSpeaking).map(() => 2);
+      expect(() => route.map(() => 3)).not.toThrow();
+    });
+
+    it("rejects an unknown concurrency mode from untyped code", () => {
+      const bridge = new Bridge("agent");
+      expect(() => bridge.on(UserStoppedSpeaking).concurrency("parallel" as never)).toThrow(
+        /concurrency\(\) takes "merge"/,
+      );
     });
   });
 });

@@ -2,14 +2,20 @@ import type { OperatorFunction } from "rxjs";
 import { SwitchboardError } from "./errors.js";
 import type { EventClass } from "./event-registry.js";
 import { compileSelector, type EventSelector } from "./internal/event-selector.js";
-import type { Execution } from "./internal/execution.js";
-import type { ConcurrencyMode, ControlKind, Route } from "./internal/route.js";
+import type {
+  ConcurrencyMode,
+  ControlKind,
+  ControlRule,
+  Route,
+  RouteConfig,
+} from "./internal/route.js";
 import {
   broadcastStep,
   filterStep,
   mapStep,
   pipeStep,
   streamStep,
+  type Step,
   type StepFn,
 } from "./internal/steps.js";
 import type { Message } from "./message.js";
@@ -49,20 +55,28 @@ export type BroadcastArgs<T> = [T] extends [object | string]
   ? []
   : [valueIsNotAnEvent: NotAnEvent<T>];
 
-/** @internal How a builder reaches the route and bridge it configures. */
-export interface RouteWiring {
-  readonly route: Route;
-  readonly bridge: Bridge;
-  publish(
-    execution: Execution,
-    value: unknown,
-    eventClass: (new (init: never) => object) | undefined,
-  ): void | PromiseLike<void>;
+/**
+ * Where a builder is in its route: `"settings"` right after `bridge.on()` (`interruptOn`,
+ * `suspendOn`, `resumeOn`, `concurrency`), `"steps"` once a step (`map`, `filter`, `stream`,
+ * `pipe`, `broadcast`) was added. Settings are route-wide, so they come first.
+ */
+export type RoutePhase = "settings" | "steps";
+
+/** Shown by the compiler when a route setting is called after a step. */
+export interface SettingsAfterStep {
+  "route settings (interruptOn, suspendOn, resumeOn, concurrency) come before the first step: call them right after bridge.on()": never;
 }
 
+/** A setting's parameter list: its own in the settings phase, an impossible one after a step. */
+export type SettingArgs<P extends RoutePhase, A extends unknown[]> = P extends "settings"
+  ? A
+  : [settingsComeFirst: SettingsAfterStep, ...rest: unknown[]];
+
 /**
- * The fluent description of a route. Each method adds a step and returns a builder typed for
- * the value that step produces, so types follow the value through the chain.
+ * The fluent description of a route, as an immutable value: each method returns a new builder
+ * typed for the value its step produces, so types follow the value through the chain. A route has
+ * one chain: continuing a builder that was already continued throws `ROUTE_CONFIG` (start a second
+ * route with `bridge.on()` to branch).
  * @example
  * bridge
  *   .on(UserStoppedSpeaking)
@@ -70,12 +84,16 @@ export interface RouteWiring {
  *   .stream(node.generate)
  *   .broadcast();
  */
-export class RouteBuilder<T, E extends object = object> {
-  readonly #wiring: RouteWiring;
+export class RouteBuilder<T, E extends object = object, P extends RoutePhase = "steps"> {
+  readonly #bridge: Bridge;
+  readonly #route: Route;
+  readonly #config: RouteConfig;
 
   /** @internal Builders come from `bridge.on()`. */
-  constructor(wiring: RouteWiring) {
-    this.#wiring = wiring;
+  constructor(bridge: Bridge, route: Route, config: RouteConfig) {
+    this.#bridge = bridge;
+    this.#route = route;
+    this.#config = config;
   }
 
   /**
@@ -83,7 +101,7 @@ export class RouteBuilder<T, E extends object = object> {
    * @example bridge.on(UserTranscriptionReceived).map((m) => m.event.content.toUpperCase())
    */
   map<R>(fn: (value: T, ctx: RouteContext<E>) => R | PromiseLike<R>): RouteBuilder<Awaited<R>, E> {
-    return this.#add(mapStep(erase(fn)));
+    return this.#step(mapStep(erase(fn)));
   }
 
   /**
@@ -93,7 +111,7 @@ export class RouteBuilder<T, E extends object = object> {
   filter<S extends T>(fn: (value: T, ctx: RouteContext<E>) => value is S): RouteBuilder<S, E>;
   filter(fn: (value: T, ctx: RouteContext<E>) => unknown): RouteBuilder<T, E>;
   filter(fn: (value: T, ctx: RouteContext<E>) => unknown): RouteBuilder<T, E> {
-    return this.#add(filterStep(erase(fn)));
+    return this.#step(filterStep(erase(fn)));
   }
 
   /**
@@ -107,12 +125,12 @@ export class RouteBuilder<T, E extends object = object> {
     fn: (value: T, ctx: RouteContext<E>) => StreamSource<R> | PromiseLike<StreamSource<R>>,
   ): RouteBuilder<R, E>;
   stream<R>(fn?: (value: T, ctx: RouteContext<E>) => unknown): RouteBuilder<R, E> {
-    return this.#add(streamStep(fn === undefined ? undefined : erase(fn)));
+    return this.#step(streamStep(fn === undefined ? undefined : erase(fn)));
   }
 
   /**
-   * Applies RxJS operators to the values of one execution. They complete (and flush) when the
-   * execution ends, and are unsubscribed (dropping what they hold) when it is cancelled.
+   * Applies RxJS operators to the values of one generation. They complete (and flush) when the
+   * generation ends, and are unsubscribed (dropping what they hold) when it is cancelled.
    * @example bridge.on(UserStoppedSpeaking).stream(node.generate).pipe(bufferSentences()).broadcast()
    */
   pipe(): RouteBuilder<T, E>;
@@ -137,11 +155,11 @@ export class RouteBuilder<T, E extends object = object> {
     op5: OperatorFunction<D, F>,
   ): RouteBuilder<F, E>;
   pipe<R>(...operators: OperatorFunction<never, unknown>[]): RouteBuilder<R, E> {
-    return this.#add(pipeStep(operators as unknown as OperatorFunction<unknown, unknown>[]));
+    return this.#step(pipeStep(operators as unknown as OperatorFunction<unknown, unknown>[]));
   }
 
   /**
-   * Publishes each value on the bus with the bridge's node id as source and the execution's
+   * Publishes each value on the bus with the bridge's node id as source and the generation's
    * `generationId`. Without a class the value must be an event (a string becomes an
    * `AgentResponse`); with a class, `new EventClass(value)` is published.
    * @example bridge.on(UserTranscriptionReceived).map((m) => ({ content: m.event.content })).broadcast(AgentResponse)
@@ -153,79 +171,80 @@ export class RouteBuilder<T, E extends object = object> {
     if (cls !== undefined && typeof cls !== "function") {
       throw new SwitchboardError("ROUTE_CONFIG", "broadcast() takes an event class or nothing");
     }
-    return this.#add(
-      broadcastStep((execution, value) => this.#wiring.publish(execution, value, cls)),
-    );
+    return this.#step(broadcastStep(this.#bridge.outbox, cls));
   }
 
   /**
-   * When `event` arrives, cancels every running or waiting execution of this route at once;
+   * When `event` arrives, cancels every running or waiting generation of this route at once;
    * once they have all torn down, runs `handler(message)` (only if something was cancelled).
-   * Triggers that arrive meanwhile start after the handler.
+   * Triggers that arrive meanwhile start after the handler. A route setting: call it before the
+   * first step.
    * @example bridge.on(UserStoppedSpeaking).interruptOn(UserStartedSpeaking, node.onInterruptGenerate)
    */
   interruptOn<I extends object>(
-    event: EventClass<I> | string,
-    options?: ControlOptions<I>,
-  ): RouteBuilder<T, E> {
-    return this.#control("interrupt", event, options);
+    ...args: SettingArgs<P, [event: EventClass<I> | string, options?: ControlOptions<I>]>
+  ): RouteBuilder<T, E, "settings"> {
+    return this.#control("interrupt", args);
   }
 
   /**
-   * When `event` arrives, cancels running executions and ignores triggers until resumed; the
-   * handler runs after teardown.
+   * When `event` arrives, cancels running generations and ignores triggers until resumed; the
+   * handler runs after teardown. A route setting: call it before the first step.
    * @example bridge.on(UserStoppedSpeaking).suspendOn(AgentHandoff).resumeOn(Authorize)
    */
   suspendOn<I extends object>(
-    event: EventClass<I> | string,
-    options?: ControlOptions<I>,
-  ): RouteBuilder<T, E> {
-    return this.#control("suspend", event, options);
+    ...args: SettingArgs<P, [event: EventClass<I> | string, options?: ControlOptions<I>]>
+  ): RouteBuilder<T, E, "settings"> {
+    return this.#control("suspend", args);
   }
 
   /**
-   * When `event` arrives, a suspended route accepts triggers again; then `handler` runs.
-   * @example route.suspendOn(AgentStartedSpeaking).resumeOn(AgentStoppedSpeaking)
+   * When `event` arrives, a suspended route accepts triggers again; then `handler` runs. A route
+   * setting: call it before the first step.
+   * @example bridge.on(UserStoppedSpeaking).suspendOn(AgentStartedSpeaking).resumeOn(AgentStoppedSpeaking)
    */
   resumeOn<I extends object>(
-    event: EventClass<I> | string,
-    options?: ControlOptions<I>,
-  ): RouteBuilder<T, E> {
-    return this.#control("resume", event, options);
+    ...args: SettingArgs<P, [event: EventClass<I> | string, options?: ControlOptions<I>]>
+  ): RouteBuilder<T, E, "settings"> {
+    return this.#control("resume", args);
   }
 
   /** Line's name for {@link RouteBuilder.interruptOn}. */
   interrupt_on<I extends object>(
-    event: EventClass<I> | string,
-    options?: ControlOptions<I>,
-  ): RouteBuilder<T, E> {
-    return this.interruptOn(event, options);
+    ...args: SettingArgs<P, [event: EventClass<I> | string, options?: ControlOptions<I>]>
+  ): RouteBuilder<T, E, "settings"> {
+    return this.#control("interrupt", args);
   }
 
   /** Line's name for {@link RouteBuilder.suspendOn}. */
   suspend_on<I extends object>(
-    event: EventClass<I> | string,
-    options?: ControlOptions<I>,
-  ): RouteBuilder<T, E> {
-    return this.suspendOn(event, options);
+    ...args: SettingArgs<P, [event: EventClass<I> | string, options?: ControlOptions<I>]>
+  ): RouteBuilder<T, E, "settings"> {
+    return this.#control("suspend", args);
   }
 
   /** Line's name for {@link RouteBuilder.resumeOn}. */
   resume_on<I extends object>(
-    event: EventClass<I> | string,
-    options?: ControlOptions<I>,
-  ): RouteBuilder<T, E> {
-    return this.resumeOn(event, options);
+    ...args: SettingArgs<P, [event: EventClass<I> | string, options?: ControlOptions<I>]>
+  ): RouteBuilder<T, E, "settings"> {
+    return this.#control("resume", args);
   }
 
   /**
-   * What a new trigger does while an execution runs: `"merge"` (default) runs both, `"switch"`
-   * cancels the running one, `"concat"` queues, `"exhaust"` ignores the new trigger.
+   * What a new trigger does while a generation runs: `"merge"` (default) runs both, `"switch"`
+   * cancels the running one and starts the new one once it has torn down, `"concat"` queues,
+   * `"exhaust"` ignores the new trigger. A route setting: call it before the first step.
    * @example bridge.on(UserStoppedSpeaking).concurrency("switch").stream(node.generate).broadcast()
    */
-  concurrency(mode: ConcurrencyMode): RouteBuilder<T, E> {
-    this.#wiring.route.concurrency = mode;
-    return this;
+  concurrency(...args: SettingArgs<P, [mode: ConcurrencyMode]>): RouteBuilder<T, E, "settings"> {
+    const mode = args[0] as ConcurrencyMode;
+    if (!["merge", "switch", "concat", "exhaust"].includes(mode)) {
+      throw new SwitchboardError(
+        "ROUTE_CONFIG",
+        `concurrency() takes "merge", "switch", "concat" or "exhaust", not ${String(mode)}`,
+      );
+    }
+    return this.#next({ ...this.#config, concurrency: mode });
   }
 
   /**
@@ -235,40 +254,51 @@ export class RouteBuilder<T, E extends object = object> {
   on<N extends object>(
     event: EventClass<N>,
     options?: RouteOptions<N>,
-  ): RouteBuilder<Message<N>, N>;
-  on(event: string, options?: RouteOptions<object>): RouteBuilder<Message, object>;
-  on(event: EventSelector, options?: RouteOptions<object>): RouteBuilder<Message, object> {
-    return this.#wiring.bridge.on(event as string, options);
+  ): RouteBuilder<Message<N>, N, "settings">;
+  on(event: string, options?: RouteOptions<object>): RouteBuilder<Message, object, "settings">;
+  on(
+    event: EventSelector,
+    options?: RouteOptions<object>,
+  ): RouteBuilder<Message, object, "settings"> {
+    return this.#bridge.on(event as string, options);
   }
 
-  #add<R>(step: Parameters<Route["steps"]["push"]>[0]): RouteBuilder<R, E> {
-    this.#wiring.route.steps.push(step);
-    return this as unknown as RouteBuilder<R, E>;
+  #step<R>(step: Step): RouteBuilder<R, E> {
+    return this.#next({ ...this.#config, steps: [...this.#config.steps, step] });
   }
 
-  #control<I extends object>(
-    kind: ControlKind,
-    event: EventClass<I> | string,
-    options: ControlOptions<I> | undefined,
-  ): RouteBuilder<T, E> {
-    const matcher = compileSelector(event);
-    const route = this.#wiring.route;
-    if (route.controls.some((rule) => rule.kind === kind && rule.selector === event)) {
+  #next<R, Q extends RoutePhase>(config: RouteConfig): RouteBuilder<R, E, Q> {
+    if (!this.#route.configure(this.#config, config)) {
+      const on = this.#route.description;
       throw new SwitchboardError(
         "ROUTE_CONFIG",
-        `${kind}On(${matcher.description}) is already registered on the route for ${route.description}`,
+        `this builder of the route on ${on} was already continued: a route is one chain of steps. ` +
+          `To branch, start a second route with bridge.on(${on}) (each route runs on every trigger), ` +
+          `or keep chaining from the latest builder`,
+      );
+    }
+    return new RouteBuilder<R, E, Q>(this.#bridge, this.#route, config);
+  }
+
+  #control<Q extends RoutePhase>(kind: ControlKind, args: unknown[]): RouteBuilder<T, E, Q> {
+    const [event, options] = args as [EventClass | string, ControlOptions<object> | undefined];
+    const matcher = compileSelector(event);
+    if (this.#config.controls.some((rule) => rule.kind === kind && rule.selector === event)) {
+      throw new SwitchboardError(
+        "ROUTE_CONFIG",
+        `${kind}On(${matcher.description}) is already registered on the route for ${this.#route.description}`,
       );
     }
     const { handler, filter } =
       typeof options === "function" ? { handler: options, filter: undefined } : (options ?? {});
-    route.controls.push({
+    const rule: ControlRule = {
       kind,
       selector: event,
       matcher,
       handler: handler,
       filter: filter,
-    });
-    return this;
+    };
+    return this.#next({ ...this.#config, controls: [...this.#config.controls, rule] });
   }
 }
 

@@ -27,13 +27,8 @@ interface AssistantTurn {
 function toolCallArguments(call: ToolCall): string {
   // Send back only valid JSON: some compatible servers parse it, and the tool result already
   // tells the model what was wrong with its arguments.
-  if (call.rawArguments !== undefined) {
-    try {
-      JSON.parse(call.rawArguments);
-      return call.rawArguments;
-    } catch {
-      return JSON.stringify(call.toolArgs);
-    }
+  if (call.rawArguments !== undefined && call.argumentsError === undefined) {
+    return call.rawArguments;
   }
   return JSON.stringify(call.toolArgs);
 }

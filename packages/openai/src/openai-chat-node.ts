@@ -1,5 +1,6 @@
 import {
   AgentError,
+  delay,
   isAbortError,
   ReasoningNode,
   ToolRegistry,
@@ -13,7 +14,6 @@ import {
 import type { ChatModel, ChatToolCall } from "./chat-model.js";
 import { toChatModelError } from "./chat-model-error.js";
 import { contextToMessages, type ContextToMessagesOptions } from "./context-to-messages.js";
-import { abortableDelay } from "./internal/abortable-delay.js";
 import { toRegistry } from "./internal/offered-tools.js";
 
 /** Options of {@link OpenAIChatNode}. */
@@ -139,15 +139,20 @@ export class OpenAIChatNode extends ReasoningNode {
           const error = toChatModelError(thrown);
           calls = [];
           if (!started && error.retryable && attempt < this.#options.maxRetries) {
-            const delay = Math.min(
+            const retryDelay = Math.min(
               error.retryAfterMs ?? this.#options.retryDelayMs * 2 ** attempt,
               MAX_RETRY_DELAY_MS,
             );
             this.log.warn(
-              { err: error, attempt: attempt + 1, delayMs: delay },
+              { err: error, attempt: attempt + 1, delayMs: retryDelay },
               "model request failed; retrying",
             );
-            if (!(await abortableDelay(delay, signal))) return;
+            try {
+              await delay(retryDelay, { signal });
+            } catch (waitError) {
+              if (isAbortError(waitError)) return;
+              throw waitError;
+            }
             continue;
           }
           this.log.error(
@@ -191,9 +196,11 @@ export class OpenAIChatNode extends ReasoningNode {
       ...(this.#options.toolTimeoutMs !== undefined && { timeoutMs: this.#options.toolTimeoutMs }),
     });
     const timer = new AbortController();
-    const slow = abortableDelay(
-      this.#options.fillerAfterMs,
-      AbortSignal.any([signal, timer.signal]),
+    const slow = delay(this.#options.fillerAfterMs, {
+      signal: AbortSignal.any([signal, timer.signal]),
+    }).then(
+      () => true,
+      () => false,
     );
     const first = await Promise.race([running, slow]);
     timer.abort();

@@ -1,7 +1,7 @@
+import { delay } from "@switchboard/core";
 import type { ChatMessage } from "./chat-message.js";
 import type { ChatChunk, ChatModel, ChatRequest, ChatToolCall } from "./chat-model.js";
 import { abortError } from "./internal/abort-error.js";
-import { abortableDelay } from "./internal/abortable-delay.js";
 import { toolNames } from "./internal/offered-tools.js";
 
 /** Options of {@link ScriptedChat}. */
@@ -101,12 +101,11 @@ export class ScriptedChat implements ChatModel {
     const reply = this.#reply(request);
     const parts = tokens(reply.content);
     for (const [i, token] of parts.entries()) {
-      const delay = i === 0 ? this.#firstTokenDelayMs : this.#interTokenDelayMs;
-      if (!(await abortableDelay(delay, signal))) throw abortError(signal);
+      // delay() rejects with the signal's AbortError: the stream rejects with it, as fetch does.
+      await delay(i === 0 ? this.#firstTokenDelayMs : this.#interTokenDelayMs, { signal });
       yield { content: token };
     }
-    if (parts.length === 0 && !(await abortableDelay(this.#firstTokenDelayMs, signal)))
-      throw abortError(signal);
+    if (parts.length === 0) await delay(this.#firstTokenDelayMs, { signal });
     if (signal?.aborted) throw abortError(signal);
     const toolCalls = reply.toolCalls?.map((call) => ({
       id: `call_scripted_${++this.#callIds}`,

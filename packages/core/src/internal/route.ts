@@ -1,13 +1,42 @@
 import { eventAlias } from "../event-registry.js";
 import { isAbortError } from "../errors.js";
-import type { Logger } from "../logger.js";
 import type { Message } from "../message.js";
 import type { EventMatcher } from "./event-selector.js";
-import { Execution } from "./execution.js";
+import { Generation } from "./generation.js";
+import type { Outbox } from "./outbox.js";
 import { terminalSink, type Sink, type Step } from "./steps.js";
 
-/** What a new trigger does while an execution of the same route is running. */
+/** What a new trigger does while a generation of the same route is running. */
 export type ConcurrencyMode = "merge" | "switch" | "concat" | "exhaust";
+
+/**
+ * Every concurrency mode in one place. A route runs up to `slots` generations at once; a trigger
+ * that finds them all taken does `whenFull`. While the route is held (a cancelled generation is
+ * still tearing down, or an interrupt handler runs), triggers are kept by `hold`; on release, held
+ * triggers start while a slot is free. concat is merge with one slot.
+ *
+ * | mode      | slots | trigger when full                         | hold (while tearing down) |
+ * |-----------|-------|-------------------------------------------|---------------------------|
+ * | `merge`   | ∞     | (never full)                              | every trigger, in order   |
+ * | `concat`  | 1     | queue it                                  | every trigger, in order   |
+ * | `switch`  | 1     | cancel the running one, hold this trigger | the latest trigger only   |
+ * | `exhaust` | 1     | drop it                                   | the first trigger only    |
+ */
+export const CONCURRENCY: Readonly<
+  Record<
+    ConcurrencyMode,
+    {
+      readonly slots: number;
+      readonly whenFull: "queue" | "cancel" | "drop";
+      readonly hold: "all" | "latest" | "first";
+    }
+  >
+> = {
+  merge: { slots: Infinity, whenFull: "queue", hold: "all" },
+  concat: { slots: 1, whenFull: "queue", hold: "all" },
+  switch: { slots: 1, whenFull: "cancel", hold: "latest" },
+  exhaust: { slots: 1, whenFull: "drop", hold: "first" },
+};
 
 export type ControlKind = "interrupt" | "suspend" | "resume";
 
@@ -22,11 +51,11 @@ export interface ControlRule {
   readonly handler: ControlHandler | undefined;
 }
 
-/** What a route needs from the bridge that owns it. */
-export interface RouteHost {
-  readonly nodeId: string;
-  readonly log: Logger;
-  reportError(route: Route, message: Message, error: unknown): void;
+/** A route's configuration: replaced whole by each builder call, never changed in place. */
+export interface RouteConfig {
+  readonly steps: readonly Step[];
+  readonly controls: readonly ControlRule[];
+  readonly concurrency: ConcurrencyMode;
 }
 
 export interface RouteStats {
@@ -35,22 +64,28 @@ export interface RouteStats {
   waiting: number;
 }
 
+export const EMPTY_ROUTE_CONFIG: RouteConfig = Object.freeze({
+  steps: Object.freeze([]),
+  controls: Object.freeze([]),
+  concurrency: "merge",
+});
+
 /**
- * The runtime of one route: which messages trigger it, its steps, and the executions it owns.
- * Cancellation lives here: an interrupt cancels every running and waiting execution at once,
- * holds new triggers until every cancelled execution has torn down, runs the handler, then lets
+ * The runtime of one route: which messages trigger it, its steps, and the generations it owns.
+ * Cancellation lives here: an interrupt cancels every running and waiting generation at once,
+ * holds new triggers until every cancelled generation has torn down, runs the handler, then lets
  * the held triggers start.
  */
 export class Route {
-  readonly steps: Step[] = [];
-  readonly controls: ControlRule[] = [];
-  concurrency: ConcurrencyMode = "merge";
-  readonly #host: RouteHost;
-  readonly #matcher: EventMatcher;
-  readonly #sources: ReadonlySet<string> | undefined;
+  /** Unique within its bridge: `route-<n>` in the order the routes were declared. */
+  readonly id: string;
+  readonly matcher: EventMatcher;
+  readonly sources: ReadonlySet<string> | undefined;
+  readonly #outbox: Outbox;
   readonly #filter: ((message: Message) => unknown) | undefined;
-  readonly #active = new Set<Execution>();
-  readonly #tearingDown = new Set<Execution>();
+  #config: RouteConfig = EMPTY_ROUTE_CONFIG;
+  readonly #active = new Set<Generation>();
+  readonly #tearingDown = new Set<Generation>();
   #waiting: Message[] = [];
   #suspended = false;
   #gate: Promise<void> | undefined;
@@ -58,23 +93,40 @@ export class Route {
   #fencedBefore = -1;
 
   constructor(
-    host: RouteHost,
+    id: string,
+    outbox: Outbox,
     matcher: EventMatcher,
     options: {
       source?: string | readonly string[] | undefined;
       filter?: ((message: Message) => unknown) | undefined;
     },
   ) {
-    this.#host = host;
-    this.#matcher = matcher;
+    this.id = id;
+    this.#outbox = outbox;
+    this.matcher = matcher;
     const source = options.source;
-    this.#sources =
+    this.sources =
       source === undefined ? undefined : new Set(typeof source === "string" ? [source] : source);
     this.#filter = options.filter;
   }
 
   get description(): string {
-    return this.#matcher.description;
+    return this.matcher.description;
+  }
+
+  get config(): RouteConfig {
+    return this.#config;
+  }
+
+  /**
+   * Replaces the configuration `from` (what a builder extends) with `to`. A builder that is not
+   * the route's latest has already been extended: continuing it too would chain both continuations
+   * onto one route, so it is refused (false) and the builder reports it.
+   */
+  configure(from: RouteConfig, to: RouteConfig): boolean {
+    if (this.#config !== from) return false;
+    this.#config = to;
+    return true;
   }
 
   get stats(): RouteStats {
@@ -85,37 +137,42 @@ export class Route {
     };
   }
 
-  /** A message was delivered to the bridge: start (or queue) an execution if it matches. */
+  /** A message was delivered to the bridge: start (or hold) a generation if it matches. */
   trigger(message: Message, seq: number): void {
-    if (this.#sources !== undefined && !this.#sources.has(message.source)) return;
+    if (this.sources !== undefined && !this.sources.has(message.source)) return;
     if (!this.#matches(message)) return;
     if (this.#suspended || seq < this.#fencedBefore) return;
     if (this.#filter !== undefined && !this.#guard(message, () => this.#filter?.(message))) return;
+    if (this.#outbox.tracing) this.#outbox.trace(this.id, "triggered", message, undefined);
+    const mode = CONCURRENCY[this.#config.concurrency];
     if (this.#gate !== undefined) {
       this.#hold(message);
       return;
     }
-    switch (this.concurrency) {
-      case "merge":
-        this.#start(message);
+    if (this.#active.size < mode.slots) {
+      this.#start(message);
+      return;
+    }
+    switch (mode.whenFull) {
+      case "queue":
+        this.#waiting.push(message);
         return;
-      case "switch":
-        this.#cancelRunning();
-        this.#start(message);
+      case "drop":
         return;
-      case "concat":
-        if (this.#active.size > 0) this.#waiting.push(message);
-        else this.#start(message);
+      case "cancel": {
+        // The new generation starts once the cancelled one has torn down (its `finally` ran),
+        // as after an interrupt: a node never sees two turns overlap.
+        const cancelled = this.#cancelRunning();
+        this.#hold(message);
+        this.#holdUntil(cancelled, undefined);
         return;
-      case "exhaust":
-        if (this.#active.size === 0) this.#start(message);
-        return;
+      }
     }
   }
 
   /** A message was broadcast: apply any control rule it matches, at once. */
   control(message: Message, seq: number): void {
-    for (const rule of this.controls) {
+    for (const rule of this.#config.controls) {
       if (!rule.matcher.matches(message.event)) continue;
       if (
         rule.filter !== undefined &&
@@ -140,11 +197,15 @@ export class Route {
     }
   }
 
+  get hasControls(): boolean {
+    return this.#config.controls.length > 0;
+  }
+
   /** Cancels everything this route runs or holds; resolves when all of it has torn down. */
   async stop(): Promise<void> {
     this.#waiting = [];
     const finishing = [...this.#active, ...this.#tearingDown].map(
-      (execution) => execution.finished,
+      (generation) => generation.finished,
     );
     this.#cancelRunning();
     await Promise.all(finishing);
@@ -152,25 +213,29 @@ export class Route {
   }
 
   #hold(message: Message): void {
-    switch (this.concurrency) {
-      case "merge":
-      case "concat":
+    switch (CONCURRENCY[this.#config.concurrency].hold) {
+      case "all":
         this.#waiting.push(message);
         return;
-      case "switch":
+      case "latest":
         this.#waiting = [message];
         return;
-      case "exhaust":
+      case "first":
         if (this.#waiting.length === 0) this.#waiting.push(message);
         return;
     }
   }
 
-  #cancelRunning(): Execution[] {
-    const cancelled: Execution[] = [];
-    for (const execution of this.#active) {
-      if (execution.cancel()) cancelled.push(execution);
-      this.#tearingDown.add(execution);
+  #cancelRunning(): Generation[] {
+    const cancelled: Generation[] = [];
+    for (const generation of this.#active) {
+      if (generation.cancel()) {
+        cancelled.push(generation);
+        if (this.#outbox.tracing) {
+          this.#outbox.trace(this.id, "cancelled", generation.message, generation);
+        }
+      }
+      this.#tearingDown.add(generation);
     }
     this.#active.clear();
     return cancelled;
@@ -181,72 +246,74 @@ export class Route {
     this.#waiting = [];
     const cancelled = this.#cancelRunning();
     if (cancelled.length === 0 && held === 0 && !alwaysRunHandler) return;
+    const handler = rule.handler;
+    this.#holdUntil(
+      cancelled,
+      handler === undefined ? undefined : () => this.#runHandler(handler, message),
+    );
+  }
+
+  /**
+   * Holds triggers until every generation in `cancelled` has torn down (and any earlier hold
+   * ended), then runs `after`, then releases what was held.
+   */
+  #holdUntil(cancelled: readonly Generation[], after: (() => Promise<void>) | undefined): void {
     const previous = this.#gate;
     const gate = (async () => {
       await previous;
-      await Promise.all(cancelled.map((execution) => execution.finished));
-      if (rule.handler !== undefined) await this.#runHandler(rule.handler, message);
+      await Promise.all(cancelled.map((generation) => generation.finished));
+      if (after !== undefined) await after();
     })();
     this.#gate = gate;
     void gate.then(() => {
       if (this.#gate !== gate) return;
       this.#gate = undefined;
-      this.#releaseHeld();
+      this.#release();
     });
   }
 
-  #releaseHeld(): void {
-    const held = this.#waiting;
-    if (held.length === 0 || this.#suspended) return;
-    switch (this.concurrency) {
-      case "merge":
-        this.#waiting = [];
-        for (const message of held) this.#start(message);
-        return;
-      case "switch":
-      case "exhaust":
-      case "concat": {
-        const [first, ...rest] = held;
-        this.#waiting = this.concurrency === "concat" ? rest : [];
-        if (first !== undefined) this.#start(first);
-        return;
-      }
+  /** Starts held triggers while a slot is free. */
+  #release(): void {
+    if (this.#suspended) return;
+    const slots = CONCURRENCY[this.#config.concurrency].slots;
+    while (this.#waiting.length > 0 && this.#active.size < slots) {
+      this.#start(this.#waiting.shift()!);
     }
   }
 
   #start(message: Message): void {
-    const execution = new Execution(message);
-    this.#active.add(execution);
-    void this.#run(execution);
+    const generation = new Generation(message);
+    this.#active.add(generation);
+    if (this.#outbox.tracing) this.#outbox.trace(this.id, "started", message, generation);
+    void this.#run(generation, this.#config.steps);
   }
 
-  async #run(execution: Execution): Promise<void> {
+  async #run(generation: Generation, steps: readonly Step[]): Promise<void> {
     try {
       let sink: Sink = terminalSink;
-      for (let i = this.steps.length - 1; i >= 0; i--)
-        sink = this.steps[i]!.connect(execution, sink);
-      const pushed = sink.push(execution.message);
+      for (let i = steps.length - 1; i >= 0; i--) sink = steps[i]!.connect(generation, sink);
+      const pushed = sink.push(generation.message);
       if (pushed !== undefined) await pushed;
-      if (!execution.cancelled) {
+      if (!generation.cancelled) {
         const ended = sink.end();
         if (ended !== undefined) await ended;
       }
     } catch (error) {
-      if (execution.cancelled && isAbortError(error)) {
-        this.#host.log.debug(
-          { route: this.description, generationId: execution.generationId },
-          "execution aborted",
+      if (generation.cancelled && isAbortError(error)) {
+        this.#outbox.log.debug(
+          { route: this.description, generationId: generation.generationId },
+          "generation aborted",
         );
       } else {
-        this.#host.reportError(this, execution.message, error);
+        this.#outbox.reportError(this.description, generation.message, error);
       }
     } finally {
-      execution.finish();
-      this.#active.delete(execution);
-      this.#tearingDown.delete(execution);
-      if (this.concurrency === "concat" && this.#gate === undefined && this.#active.size === 0) {
-        this.#releaseHeld();
-      }
+      generation.finish();
+      this.#active.delete(generation);
+      this.#tearingDown.delete(generation);
+      if (this.#outbox.tracing)
+        this.#outbox.trace(this.id, "ended", generation.message, generation);
+      if (this.#gate === undefined && this.#waiting.length > 0) this.#release();
     }
   }
 
@@ -254,16 +321,16 @@ export class Route {
     try {
       await handler(message as Message<never>);
     } catch (error) {
-      this.#host.reportError(this, message, error);
+      this.#outbox.reportError(this.description, message, error);
     }
   }
 
   /** The selector and its `where` clause; a throwing `where` predicate counts as "no" and is reported. */
   #matches(message: Message): boolean {
     try {
-      return this.#matcher.matches(message.event);
+      return this.matcher.matches(message.event);
     } catch (error) {
-      this.#host.reportError(this, message, error);
+      this.#outbox.reportError(this.description, message, error);
       return false;
     }
   }
@@ -273,7 +340,7 @@ export class Route {
     try {
       return Boolean(predicate());
     } catch (error) {
-      this.#host.reportError(this, message, error);
+      this.#outbox.reportError(this.description, message, error);
       return false;
     }
   }

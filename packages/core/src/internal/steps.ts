@@ -1,9 +1,13 @@
 import { Subject, Subscription, type Observable, type OperatorFunction } from "rxjs";
-import { CANCELLED, type Execution } from "./execution.js";
+import { SwitchboardError } from "../errors.js";
+import { AgentResponse } from "../events.js";
+import { Message } from "../message.js";
+import { CANCELLED, type Generation } from "./generation.js";
 import { isThenable } from "./is-thenable.js";
+import type { Outbox } from "./outbox.js";
 
 /**
- * The receiving end of one step inside one execution. `push` returns a promise only when the
+ * The receiving end of one step inside one generation. `push` returns a promise only when the
  * value is still on its way (an async step downstream): the caller waits for it before pushing
  * the next value, which is how back-pressure reaches the generator.
  */
@@ -13,12 +17,17 @@ export interface Sink {
   end(): void | PromiseLike<void>;
 }
 
-/** A route step as configured on the builder; `connect` instantiates it for one execution. */
+export type StepKind = "map" | "filter" | "stream" | "pipe" | "broadcast";
+
+/** A route step as configured on the builder; `connect` instantiates it for one generation. */
 export interface Step {
-  connect(execution: Execution, next: Sink): Sink;
+  readonly kind: StepKind;
+  /** The step function's name, when it has one (for `bus.describe()`). */
+  readonly name: string | undefined;
+  connect(generation: Generation, next: Sink): Sink;
 }
 
-export type StepFn = (value: unknown, ctx: Execution) => unknown;
+export type StepFn = (value: unknown, ctx: Generation) => unknown;
 
 export const terminalSink: Sink = { push() {}, end() {} };
 
@@ -26,27 +35,29 @@ function endNext(next: Sink): () => void | PromiseLike<void> {
   return () => next.end();
 }
 
-/** Continues `next` with the resolved value of `pending`, unless the execution was cancelled meanwhile. */
+/** Continues `next` with the resolved value of `pending`, unless the generation was cancelled meanwhile. */
 async function afterAwait(
-  execution: Execution,
+  generation: Generation,
   pending: PromiseLike<unknown>,
   then: (value: unknown) => void | PromiseLike<void>,
 ): Promise<void> {
-  const value = await execution.race(pending);
-  if (value === CANCELLED || execution.cancelled) return;
+  const value = await generation.race(pending);
+  if (value === CANCELLED || generation.cancelled) return;
   await then(value);
 }
 
 /** `.map(fn)` */
 export function mapStep(fn: StepFn): Step {
   return {
-    connect(execution, next) {
+    kind: "map",
+    name: nameOf(fn),
+    connect(generation, next) {
       // No closure per connect: most map routes are synchronous, and one is connected per trigger.
       return {
         push(value) {
-          const result = fn(value, execution);
+          const result = fn(value, generation);
           return isThenable(result)
-            ? afterAwait(execution, result, (resolved) => next.push(resolved))
+            ? afterAwait(generation, result, (resolved) => next.push(resolved))
             : next.push(result);
         },
         end: endNext(next),
@@ -58,12 +69,14 @@ export function mapStep(fn: StepFn): Step {
 /** `.filter(fn)` */
 export function filterStep(fn: StepFn): Step {
   return {
-    connect(execution, next) {
+    kind: "filter",
+    name: nameOf(fn),
+    connect(generation, next) {
       return {
         push(value) {
-          const keep = fn(value, execution);
+          const keep = fn(value, generation);
           if (isThenable(keep)) {
-            return afterAwait(execution, keep, (k) => (k ? next.push(value) : undefined));
+            return afterAwait(generation, keep, (k) => (k ? next.push(value) : undefined));
           }
           return keep ? next.push(value) : undefined;
         },
@@ -76,16 +89,18 @@ export function filterStep(fn: StepFn): Step {
 /** `.stream(fn?)`: every item of what `fn` returns flows through the rest of the route, one at a time. */
 export function streamStep(fn: StepFn | undefined): Step {
   return {
-    connect(execution, next) {
+    kind: "stream",
+    name: nameOf(fn),
+    connect(generation, next) {
       return {
         push(value) {
-          const source = fn === undefined ? value : fn(value, execution);
+          const source = fn === undefined ? value : fn(value, generation);
           if (isThenable(source)) {
-            return afterAwait(execution, source, (resolved) =>
-              pushItems(execution, resolved, next),
+            return afterAwait(generation, source, (resolved) =>
+              pushItems(generation, resolved, next),
             );
           }
-          return pushItems(execution, source, next);
+          return pushItems(generation, source, next);
         },
         end: endNext(next),
       };
@@ -93,21 +108,21 @@ export function streamStep(fn: StepFn | undefined): Step {
   };
 }
 
-function pushItems(execution: Execution, source: unknown, next: Sink): void | PromiseLike<void> {
+function pushItems(generation: Generation, source: unknown, next: Sink): void | PromiseLike<void> {
   if (typeof source === "string" || source === null || typeof source !== "object") {
     return next.push(source);
   }
   if (Symbol.asyncIterator in source) {
-    return pumpAsync(execution, (source as AsyncIterable<unknown>)[Symbol.asyncIterator](), next);
+    return pumpAsync(generation, (source as AsyncIterable<unknown>)[Symbol.asyncIterator](), next);
   }
   if (Symbol.iterator in source) {
-    return pumpSync(execution, (source as Iterable<unknown>)[Symbol.iterator](), next);
+    return pumpSync(generation, (source as Iterable<unknown>)[Symbol.iterator](), next);
   }
   return next.push(source);
 }
 
 async function pumpAsync(
-  execution: Execution,
+  generation: Generation,
   iterator: AsyncIterator<unknown>,
   next: Sink,
 ): Promise<void> {
@@ -116,7 +131,7 @@ async function pumpAsync(
     for (;;) {
       let step: IteratorResult<unknown> | typeof CANCELLED;
       try {
-        step = await execution.race(iterator.next());
+        step = await generation.race(iterator.next());
       } catch (error) {
         exhausted = true; // a generator that threw is already closed
         throw error;
@@ -127,10 +142,10 @@ async function pumpAsync(
         return;
       }
       // A generator that ignores its signal still stops here: the value is stale, drop it.
-      if (execution.cancelled) return;
+      if (generation.cancelled) return;
       const pending = next.push(step.value);
       if (pending !== undefined) await pending;
-      if (execution.cancelled) return;
+      if (generation.cancelled) return;
     }
   } finally {
     // Close the generator so its `finally` runs. For a generator parked in an `await`, return()
@@ -140,12 +155,12 @@ async function pumpAsync(
 }
 
 function pumpSync(
-  execution: Execution,
+  generation: Generation,
   iterator: Iterator<unknown>,
   next: Sink,
 ): void | PromiseLike<void> {
   for (;;) {
-    if (execution.cancelled) {
+    if (generation.cancelled) {
       iterator.return?.();
       return;
     }
@@ -159,13 +174,13 @@ function pumpSync(
       throw error;
     }
     if (pending !== undefined) {
-      return Promise.resolve(pending).then(() => pumpSync(execution, iterator, next));
+      return Promise.resolve(pending).then(() => pumpSync(generation, iterator, next));
     }
   }
 }
 
 /**
- * `.pipe(...operators)`: the execution's values go through RxJS operators. Completing the
+ * `.pipe(...operators)`: the generation's values go through RxJS operators. Completing the
  * subject on a normal end lets buffering operators flush; a cancel unsubscribes instead, so
  * whatever they hold is dropped and their timers are cleared.
  */
@@ -173,7 +188,9 @@ export function pipeStep(operators: readonly OperatorFunction<unknown, unknown>[
   const operator = (source: Observable<unknown>) =>
     operators.reduce((observable, op) => op(observable), source);
   return {
-    connect(execution, next) {
+    kind: "pipe",
+    name: undefined,
+    connect(generation, next) {
       const input = new Subject<unknown>();
       let tail: Promise<void> | undefined;
       let failure: { error: unknown } | undefined;
@@ -181,7 +198,7 @@ export function pipeStep(operators: readonly OperatorFunction<unknown, unknown>[
       const subscription = new Subscription();
       let resolveComplete!: () => void;
       const completed = new Promise<void>((resolve) => (resolveComplete = resolve));
-      // A throw downstream must end this execution as a route error. Left inside the subscriber,
+      // A throw downstream must end this generation as a route error. Left inside the subscriber,
       // RxJS would rethrow it asynchronously as an uncaught exception.
       const fail = (error: unknown) => {
         failure ??= { error };
@@ -194,11 +211,11 @@ export function pipeStep(operators: readonly OperatorFunction<unknown, unknown>[
         tail = settled;
       };
       const forward = (value: unknown) => {
-        if (execution.cancelled || failure !== undefined) return;
+        if (generation.cancelled || failure !== undefined) return;
         if (tail !== undefined) {
           chain(
             tail.then(() =>
-              execution.cancelled || failure !== undefined ? undefined : next.push(value),
+              generation.cancelled || failure !== undefined ? undefined : next.push(value),
             ),
           );
           return;
@@ -213,7 +230,7 @@ export function pipeStep(operators: readonly OperatorFunction<unknown, unknown>[
       subscription.add(
         operator(input).subscribe({ next: forward, error: fail, complete: resolveComplete }),
       );
-      execution.onTeardown(() => {
+      generation.onTeardown(() => {
         subscription.unsubscribe();
         resolveComplete();
       });
@@ -234,25 +251,31 @@ export function pipeStep(operators: readonly OperatorFunction<unknown, unknown>[
           check();
           if (tail !== undefined) await tail;
           check();
-          if (!execution.cancelled) await next.end();
+          if (!generation.cancelled) await next.end();
         },
       };
     },
   };
 }
 
-/** `.broadcast()`: hands each value to `publish` (the bus), then passes it on. */
+/**
+ * `.broadcast(eventClass?)`: publishes each value through the bridge's outbox as an event of the
+ * generation, then passes it on.
+ */
 export function broadcastStep(
-  publish: (execution: Execution, value: unknown) => void | PromiseLike<void>,
+  outbox: Outbox,
+  eventClass: (new (init: never) => object) | undefined,
 ): Step {
   return {
-    connect(execution, next) {
+    kind: "broadcast",
+    name: eventClass?.name,
+    connect(generation, next) {
       return {
         push(value) {
-          if (execution.cancelled) return;
-          const published = publish(execution, value);
+          if (generation.cancelled) return;
+          const published = outbox.publish(toEvent(value, eventClass), generation);
           if (published !== undefined) {
-            return afterAwait(execution, published, () => next.push(value));
+            return afterAwait(generation, published, () => next.push(value));
           }
           return next.push(value);
         },
@@ -260,4 +283,21 @@ export function broadcastStep(
       };
     },
   };
+}
+
+/** What `.broadcast()` publishes for a value: `new eventClass(value)`, a string as `AgentResponse`. */
+function toEvent(value: unknown, eventClass: (new (init: never) => object) | undefined): object {
+  if (eventClass !== undefined) return new eventClass(value as never);
+  if (typeof value === "string") return new AgentResponse({ content: value });
+  if (value instanceof Message) return (value as Message<object>).event;
+  if (typeof value === "object" && value !== null) return value;
+  throw new SwitchboardError(
+    "NOT_AN_EVENT",
+    `broadcast() got ${value === null ? "null" : typeof value}; map it to an event or pass an event class`,
+  );
+}
+
+/** A function's own name; anonymous arrows get none (an inferred "" or the property name is kept). */
+function nameOf(fn: StepFn | undefined): string | undefined {
+  return fn === undefined || fn.name === "" ? undefined : fn.name;
 }

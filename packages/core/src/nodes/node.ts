@@ -1,4 +1,4 @@
-import { attachNode, type NodePublisher } from "../internal/node-link.js";
+import { publishFromNode } from "../internal/outbox.js";
 import { createLogger, type Logger } from "../logger.js";
 import type { Message } from "../message.js";
 
@@ -32,7 +32,6 @@ function defaultId(className: string): string {
 export abstract class Node {
   readonly id: string;
   protected readonly log: Logger;
-  #publish: NodePublisher | undefined;
 
   constructor(options: NodeOptions = {}) {
     this.id = options.nodeId ?? defaultId(new.target.name);
@@ -56,11 +55,6 @@ export abstract class Node {
    * A no-op until the node's bridge is registered on a bus.
    */
   protected publish(event: object): void {
-    this.#publish?.(event);
-  }
-
-  /** @internal */
-  [attachNode](publish: NodePublisher): void {
-    this.#publish = publish;
+    publishFromNode(this, event);
   }
 }

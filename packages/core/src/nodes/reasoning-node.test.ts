@@ -262,6 +262,35 @@ describe("ReasoningNode", () => {
     });
   });
 
+  describe('in concurrency("switch")', () => {
+    it("records the switched-out turn as interrupted before the next generation starts", async () => {
+      const turns: { seen: object[]; content: string }[] = [];
+      const firstYielded = deferred();
+      const node = new ScriptNode(async function* (context) {
+        turns.push({ seen: [...context.events], content: `turn ${turns.length + 1}` });
+        yield `turn ${turns.length}`;
+        firstYielded.resolve();
+        // A model stream that honours its signal, as OpenAIChat does.
+        await new Promise((_resolve, reject) =>
+          context.signal.addEventListener("abort", () => reject(context.signal.reason as Error)),
+        );
+      });
+      const bus = new Bus();
+      const agent = new Bridge(node);
+      agent.conversation(node, { concurrency: "switch" });
+      bus.registerBridge("agent", agent);
+      await bus.start();
+      const say = (event: object) => bus.broadcast(new Message({ source: "user", event }));
+      await say(new UserStoppedSpeaking());
+      await firstYielded.promise;
+      await say(new UserStoppedSpeaking());
+      while (turns.length < 2) await new Promise<void>((resolve) => setImmediate(resolve));
+      // The second turn saw the first as the history holds it after its teardown: interrupted.
+      expect(turns[1]!.seen).toEqual([new AgentResponse({ content: "turn 1", interrupted: true })]);
+      await bus.close();
+    });
+  });
+
   describe("metrics", () => {
     it("publishes per-generation metrics for completed and interrupted generations", async () => {
       const stuck = deferred();

@@ -1,5 +1,6 @@
 import { randomUUID } from "node:crypto";
 import { ToolCall, type ToolArgs } from "../events.js";
+import { parseToolArguments } from "./parse-tool-arguments.js";
 
 /**
  * A tool call as chat-completion APIs stream it: `arguments` is the model's raw JSON string
@@ -37,17 +38,19 @@ export interface ParsedToolCall {
 /** Brings either call shape to a {@link ParsedToolCall}; never throws, even on malformed input. */
 export function parseToolCall(call: ToolCallInput): ParsedToolCall {
   if (call instanceof ToolCall) {
+    // A ToolCall parsed its raw arguments once, when it was made.
     if (call.rawArguments !== undefined) {
       return {
         toolCallId: call.toolCallId,
         toolName: call.toolName,
-        ...parseArguments(call.rawArguments),
+        args: call.toolArgs,
+        argumentsError: call.argumentsError,
       };
     }
     return {
       toolCallId: call.toolCallId,
       toolName: call.toolName,
-      ...parseArguments(call.toolArgs),
+      ...parseToolArguments(call.toolArgs),
     };
   }
   // Calls may come straight from JSON on the wire, so the declared shape is not trusted.
@@ -58,26 +61,6 @@ export function parseToolCall(call: ToolCallInput): ParsedToolCall {
         ? loose.id
         : `call_${randomUUID().replaceAll("-", "").slice(0, 24)}`,
     toolName: typeof loose.name === "string" ? loose.name : "",
-    ...parseArguments(loose.arguments),
+    ...parseToolArguments(loose.arguments),
   };
-}
-
-function parseArguments(raw: unknown): Pick<ParsedToolCall, "args" | "argumentsError"> {
-  if (raw === undefined || (typeof raw === "string" && raw.trim() === "")) {
-    return { args: {}, argumentsError: undefined };
-  }
-  let value: unknown = raw;
-  if (typeof raw === "string") {
-    try {
-      value = JSON.parse(raw);
-    } catch (error) {
-      const reason = error instanceof Error ? error.message : String(error);
-      return { args: {}, argumentsError: `the arguments are not valid JSON (${reason})` };
-    }
-  }
-  if (typeof value !== "object" || value === null || Array.isArray(value)) {
-    const kind = value === null ? "null" : Array.isArray(value) ? "an array" : `a ${typeof value}`;
-    return { args: {}, argumentsError: `the arguments must be a JSON object, not ${kind}` };
-  }
-  return { args: value as ToolArgs, argumentsError: undefined };
 }

@@ -1,3 +1,4 @@
+import { delay } from "../delay.js";
 import { toError } from "../errors.js";
 import { ToolResult, type ToolArgs } from "../events.js";
 import type { Logger } from "../logger.js";
@@ -43,7 +44,8 @@ export function runToolCall(run: ToolRun): Promise<ToolResult> {
   const controller = new AbortController();
   const startedAt = performance.now();
   let state: RunState = "running";
-  let timer: ReturnType<typeof setTimeout> | undefined;
+  /** Aborted when the call ends another way: ends the timeout's wait. */
+  const timeout = new AbortController();
   let answer!: (result: ToolResult) => void;
   const answered = new Promise<ToolResult>((resolve) => (answer = resolve));
 
@@ -61,7 +63,7 @@ export function runToolCall(run: ToolRun): Promise<ToolResult> {
     const previous = state;
     if (previous === "done") return;
     state = "done";
-    clearTimeout(timer);
+    timeout.abort();
     stopListening();
     log.debug(
       { ...fields, durationMs: Math.round(performance.now() - startedAt), success: result.success },
@@ -81,7 +83,7 @@ export function runToolCall(run: ToolRun): Promise<ToolResult> {
       return;
     }
     state = "done";
-    clearTimeout(timer);
+    timeout.abort();
     log.debug(fields, "tool call interrupted");
     controller.abort(signal?.reason);
     answer(resultOf({ error: CANCELLED_MESSAGE, interrupted: true }));
@@ -95,7 +97,9 @@ export function runToolCall(run: ToolRun): Promise<ToolResult> {
   };
 
   signal?.addEventListener("abort", onInterrupt, { once: true });
-  if (run.timeoutMs !== undefined) timer = setTimeout(onTimeout, run.timeoutMs);
+  if (run.timeoutMs !== undefined) {
+    delay(run.timeoutMs, { signal: timeout.signal }).then(onTimeout, () => undefined);
+  }
 
   log.debug(fields, "tool call started");
   let pending: Promise<unknown>;

@@ -1,5 +1,5 @@
 import { ToolCall } from "../events.js";
-import { parseToolCall, type ModelToolCall } from "./parse-tool-call.js";
+import type { ModelToolCall } from "./parse-tool-call.js";
 
 /**
  * Turns a model's tool call (`{ id, name, arguments }`, arguments as the model's raw JSON or an
@@ -16,9 +16,9 @@ import { parseToolCall, type ModelToolCall } from "./parse-tool-call.js";
  * }
  */
 export function toToolCall(call: ModelToolCall): ToolCall {
-  const parsed = parseToolCall(call);
-  const init = { toolName: parsed.toolName, toolCallId: parsed.toolCallId };
-  if (parsed.argumentsError === undefined) return new ToolCall({ ...init, toolArgs: parsed.args });
-  const raw = typeof call.arguments === "string" ? call.arguments : JSON.stringify(call.arguments);
-  return new ToolCall({ ...init, rawArguments: raw });
+  const init = { toolName: call.name, toolCallId: call.id };
+  const args = call.arguments;
+  if (typeof args !== "string") return new ToolCall({ ...init, toolArgs: args });
+  // `ToolCall` parses raw arguments once, keeping them (and why they failed) for the registry.
+  return args.trim() === "" ? new ToolCall(init) : new ToolCall({ ...init, rawArguments: args });
 }

@@ -251,6 +251,27 @@ describe("ToolRegistry", () => {
       expect(result?.error).toContain("not valid JSON");
     });
 
+    it("parses a ToolCall's raw arguments once, when the call is made", async () => {
+      const parse = vi.spyOn(JSON, "parse");
+      try {
+        const bad = new ToolCall({ toolName: "echo", rawArguments: '{"text": "unterminated' });
+        const good = new ToolCall({ toolName: "echo", rawArguments: '{"text":"hi"}' });
+        expect(parse).toHaveBeenCalledTimes(2);
+        expect(good).toMatchObject({ toolArgs: { text: "hi" }, argumentsError: undefined });
+        expect(bad.argumentsError).toContain("not valid JSON");
+        const [badResult, goodResult] = await registryOf([echo]).execute([bad, good]);
+        expect(badResult?.error).toContain("not valid JSON");
+        expect(goodResult?.success).toBe(true);
+        // (The registry also parses the tools' JSON schemas; the arguments are not parsed again.)
+        const argumentParses = parse.mock.calls.filter(([text]) =>
+          [bad.rawArguments, good.rawArguments].includes(text),
+        );
+        expect(argumentParses).toHaveLength(2);
+      } finally {
+        parse.mockRestore();
+      }
+    });
+
     it("reports JSON that is not an object", async () => {
       const [result] = await registryOf([echo]).execute([
         { id: "c", name: "echo", arguments: '["hi"]' },

@@ -2,7 +2,7 @@ import { SwitchboardError } from "../errors.js";
 import { ToolResult } from "../events.js";
 import { createLogger, type Logger } from "../logger.js";
 import type { Tool } from "./define-tool.js";
-import { formatArgumentIssues } from "./format-argument-issues.js";
+import { formatZodIssues } from "../format-zod-issues.js";
 import { parseToolCall, type ToolCallInput } from "./parse-tool-call.js";
 import { NOT_RUN_MESSAGE, runToolCall } from "./run-tool-call.js";
 import { toToolSchema, type ToolSchema } from "./tool-json-schema.js";
@@ -231,7 +231,7 @@ export class ToolRegistry implements Iterable<Tool> {
     }
     const parsed = tool.parameters.safeParse(call.args);
     if (!parsed.success) {
-      const problems = formatArgumentIssues(parsed.error.issues, call.args);
+      const problems = formatZodIssues(parsed.error.issues, call.args);
       this.#log.info({ ...fields, reason: problems }, "model sent invalid tool arguments");
       return fail(`Invalid arguments for tool "${tool.name}": ${problems}. ${RETRY_HINT}`);
     }

@@ -1,11 +1,15 @@
 import type { z } from "zod";
 
 /**
- * Describes zod's issues with a model's arguments field by field, e.g.
- * `"city" is required (expected string); "days": expected number, received string`,
- * so the model can correct its next call.
+ * Describes zod's issues field by field, e.g.
+ * `"city" is required (expected string); "days": expected number, received string`: the one
+ * zod-issue formatter, for a model correcting its tool call or a client correcting its input.
+ * Pass the input that failed so a missing field reads as "is required".
+ * @example
+ * const parsed = schema.safeParse(input);
+ * if (!parsed.success) throw new Error(formatZodIssues(parsed.error.issues, input));
  */
-export function formatArgumentIssues(issues: readonly z.core.$ZodIssue[], args: unknown): string {
+export function formatZodIssues(issues: readonly z.core.$ZodIssue[], args?: unknown): string {
   return issues.map((issue) => describeIssue(issue, args)).join("; ");
 }
 

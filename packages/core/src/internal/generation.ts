@@ -2,20 +2,20 @@ import { randomUUID } from "node:crypto";
 import type { Message } from "../message.js";
 import type { RouteContext } from "../route-context.js";
 
-/** Returned by {@link Execution.race} when the execution was cancelled first. */
+/** Returned by {@link Generation.race} when the generation was cancelled first. */
 export const CANCELLED: unique symbol = Symbol("cancelled");
 
-type ExecutionState = "running" | "cancelled" | "finished";
+type GenerationState = "running" | "cancelled" | "finished";
 
 /**
  * One run of a route for one trigger message. It is the `ctx` handed to steps, owns the
- * execution's AbortController (created only if a step reads `signal`) and the teardown
+ * generation's AbortController (created only if a step reads `signal`) and the teardown
  * callbacks of the resources its steps opened.
  */
-export class Execution<E extends object = object> implements RouteContext<E> {
+export class Generation<E extends object = object> implements RouteContext<E> {
   readonly message: Message<E>;
   #generationId: string | undefined;
-  #state: ExecutionState = "running";
+  #state: GenerationState = "running";
   #controller: AbortController | undefined;
   #wake: Wake | undefined;
   /** Awaits that overlap the one in `#wake` (a timer operator emitting while the generator waits). */
@@ -42,7 +42,7 @@ export class Execution<E extends object = object> implements RouteContext<E> {
     return this.#controller.signal;
   }
 
-  /** Settles (never rejects) once the execution has run to its end or finished tearing down. */
+  /** Settles (never rejects) once the generation has run to its end or finished tearing down. */
   get finished(): Promise<void> {
     if (this.#finished === undefined) {
       this.#finished = this.#done
@@ -65,7 +65,7 @@ export class Execution<E extends object = object> implements RouteContext<E> {
     (this.#teardowns ??= []).push(fn);
   }
 
-  /** Cancels a running execution: aborts its signal and wakes whatever it is awaiting. */
+  /** Cancels a running generation: aborts its signal and wakes whatever it is awaiting. */
   cancel(): boolean {
     if (this.#state !== "running") return false;
     this.#state = "cancelled";
@@ -89,7 +89,7 @@ export class Execution<E extends object = object> implements RouteContext<E> {
   }
 
   /**
-   * Awaits `promise` unless the execution is cancelled first. The common single await uses one
+   * Awaits `promise` unless the generation is cancelled first. The common single await uses one
    * reusable slot (no reactions piling onto a shared promise over a long stream); awaits that
    * overlap it are tracked in a set, so a cancel wakes every one of them.
    */
@@ -129,7 +129,7 @@ export class Execution<E extends object = object> implements RouteContext<E> {
 }
 
 /**
- * The abort reason of a cancelled execution: an `AbortError` (what fetch, the OpenAI SDK and
+ * The abort reason of a cancelled generation: an `AbortError` (what fetch, the OpenAI SDK and
  * `timers/promises` expect) built without capturing a stack — the stack would only point here,
  * and capturing it is a measurable part of an interrupt's latency.
  */

@@ -1,0 +1,111 @@
+import type { Bus, RouteFailure, RouteTracePhase } from "../bus.js";
+import { SwitchboardError } from "../errors.js";
+import type { Logger } from "../logger.js";
+import { Message } from "../message.js";
+import type { Generation } from "./generation.js";
+
+/**
+ * The one way up from a bridge to its bus. Everything a bridge sends — a route's broadcast, an
+ * input source's events, `Bridge.publish`, a node's own `publish` — goes through
+ * {@link Outbox.publish}, the only place a `Message` is built from an event; errors and trace
+ * points go up the same way.
+ */
+export class Outbox {
+  /** The id every message from this outbox carries as `source`. */
+  readonly nodeId: string;
+  #bus: Bus | undefined;
+  #name: string | undefined;
+  #log: Logger | undefined;
+
+  constructor(nodeId: string) {
+    this.nodeId = nodeId;
+  }
+
+  /** Called by `Bus.registerBridge`: from now on this outbox publishes on `bus`. */
+  attach(bus: Bus, name: string, log: Logger): void {
+    if (this.#bus !== undefined && this.#bus !== bus) {
+      throw new SwitchboardError(
+        "ROUTE_CONFIG",
+        `bridge "${this.nodeId}" is already registered on another bus`,
+      );
+    }
+    this.#bus = bus;
+    this.#name = name;
+    this.#log = log;
+  }
+
+  get attached(): boolean {
+    return this.#bus !== undefined;
+  }
+
+  /** The name the bridge was registered under (its node id until then). */
+  get bridgeName(): string {
+    return this.#name ?? this.nodeId;
+  }
+
+  get log(): Logger {
+    if (this.#log === undefined) throw this.#notOnBus();
+    return this.#log;
+  }
+
+  /**
+   * Publishes `event` as this bridge's node. With a `generation`, the message carries its
+   * `generationId` and is dropped if that generation is cancelled before delivery.
+   */
+  publish(event: object, generation?: Generation): void | Promise<void> {
+    const bus = this.#bus;
+    if (bus === undefined) throw this.#notOnBus();
+    const message = new Message({
+      source: this.nodeId,
+      event,
+      generationId: generation?.generationId,
+    });
+    return bus.enqueue(message, generation);
+  }
+
+  /** Passes on a message built elsewhere (an input source that yields whole `Message`s). */
+  forward(message: Message): void | Promise<void> {
+    const bus = this.#bus;
+    if (bus === undefined) throw this.#notOnBus();
+    return bus.enqueue(message, undefined);
+  }
+
+  reportError(route: string, message: Message, error: unknown): void {
+    const failure: RouteFailure = { bridge: this.nodeId, route, message, error };
+    this.#bus?.reportError(failure, this.log);
+  }
+
+  /** True while someone listens to `bus.trace()`: routes check it before building a trace point. */
+  get tracing(): boolean {
+    return this.#bus?.tracing === true;
+  }
+
+  trace(
+    routeId: string,
+    phase: RouteTracePhase,
+    message: Message,
+    generation: Generation | undefined,
+  ): void {
+    this.#bus?.emitTrace(this.bridgeName, routeId, phase, message, generation);
+  }
+
+  #notOnBus(): SwitchboardError {
+    return new SwitchboardError(
+      "ROUTE_CONFIG",
+      `bridge "${this.nodeId}" is not registered on a bus`,
+    );
+  }
+}
+
+/** The outbox a node publishes through (its bridge's); set when the bridge is constructed. */
+const nodeOutboxes = new WeakMap<object, Outbox>();
+
+export function setNodeOutbox(node: object, outbox: Outbox): void {
+  nodeOutboxes.set(node, outbox);
+}
+
+/** `Node.publish`: through its bridge's outbox once that bridge is on a bus, a no-op before. */
+export function publishFromNode(node: object, event: object): void {
+  const outbox = nodeOutboxes.get(node);
+  if (outbox?.attached === true) void outbox.publish(event);
+}
