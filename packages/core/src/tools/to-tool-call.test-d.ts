@@ -1,5 +1,5 @@
 import { expectTypeOf, it } from "vitest";
-import { ToolCall, toToolCall, type ModelToolCall } from "../index.js";
+import { toToolCall, type ModelToolCall, type ToolCall } from "../index.js";
 
 it("toToolCall takes a model's call (raw JSON or object arguments) and returns a ToolCall", () => {
   expectTypeOf(toToolCall).parameter(0).toEqualTypeOf<ModelToolCall>();
