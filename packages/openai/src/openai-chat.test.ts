@@ -165,11 +165,14 @@ describe("OpenAIChat", () => {
     it("aborts while waiting for the first token", async () => {
       server.enqueue({ content: "late", firstTokenDelayMs: 60_000 });
       const controller = new AbortController();
-      const done = collect(llm.chat({ messages, signal: controller.signal }));
+      // The expectation is attached first: the rejection comes while the test awaits the server.
+      const rejected = expect(
+        collect(llm.chat({ messages, signal: controller.signal })),
+      ).rejects.toMatchObject({ name: "AbortError" });
       await server.waitForRequest(0);
       controller.abort();
       await server.waitForClientAbort(0);
-      await expect(done).rejects.toMatchObject({ name: "AbortError" });
+      await rejected;
     });
 
     it("closes the HTTP response when the consumer stops iterating", async () => {
