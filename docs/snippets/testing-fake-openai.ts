@@ -1,3 +1,4 @@
+import { isAbortError } from "@switchboard/core";
 import { OpenAIChat } from "@switchboard/openai";
 import { FakeOpenAIServer } from "@switchboard/testing";
 
@@ -34,7 +35,11 @@ for await (const chunk of llm.chat({ messages: [{ role: "user", content: "Hi" }]
 const controller = new AbortController();
 setTimeout(() => controller.abort(), 50);
 const chunks = llm.chat({ messages: [{ role: "user", content: "Hi" }], signal: controller.signal });
-for await (const chunk of chunks) console.log(chunk.content); // ends quietly on abort
+try {
+  for await (const chunk of chunks) console.log(chunk.content);
+} catch (error) {
+  if (!isAbortError(error)) throw error; // an abort rejects with an AbortError, as fetch does
+}
 const aborted = await server.waitForClientAbort(1, { timeoutMs: 1_000 });
 console.log(aborted.chunksSent, server.abortedRequests.length, server.inFlight);
 

@@ -35,7 +35,7 @@ export interface ChatRequest {
   messages: readonly ChatMessage[];
   /** The tools the model may call; none when absent or empty. */
   tools?: ToolRegistry | readonly Tool[] | undefined;
-  /** Aborting it ends the stream quietly and at once (the HTTP request is closed). */
+  /** Aborting it rejects the stream with an `AbortError` at once (the HTTP request is closed). */
   signal?: AbortSignal | undefined;
   temperature?: number | undefined;
   /** Upper bound on the reply's tokens. */
@@ -56,8 +56,8 @@ export interface ChatRequest {
  */
 export interface ChatModel {
   /**
-   * Streams the reply. Ends quietly when `signal` aborts; throws a `ChatModelError` when the
-   * request fails (before or during the stream).
+   * Streams the reply. Rejects with an `AbortError` when `signal` aborts (as `fetch` does); throws
+   * a `ChatModelError` when the request fails (before or during the stream).
    */
   chat(request: ChatRequest): AsyncIterable<ChatChunk>;
 }

@@ -30,6 +30,23 @@ describe("contextToMessages", () => {
     ]);
   });
 
+  it("maps agent chunks of every type, so two user turns never merge (issue 10)", () => {
+    const typed = (content: string, chunkType: string) => new AgentResponse({ content, chunkType });
+    expect(
+      convert([
+        user("One?"),
+        typed("Buffered. ", "buffered"),
+        typed("Final.", "final"),
+        user("Two?"),
+      ]),
+    ).toEqual([
+      { role: "system", content: "Be brief." },
+      { role: "user", content: "One?" },
+      { role: "assistant", content: "Buffered. Final." },
+      { role: "user", content: "Two?" },
+    ]);
+  });
+
   it("leaves out an empty system prompt and ignores other events", () => {
     expect(convert([user("Hi"), new LogMetric({ name: "x", value: 1 })], "")).toEqual([
       { role: "user", content: "Hi" },

@@ -91,7 +91,6 @@ export function contextToMessages(
       if (last?.role === "user") last.content = `${last.content} ${event.content}`;
       else messages.push({ role: "user", content: event.content });
     } else if (event instanceof AgentResponse) {
-      if (event.chunkType !== "text") continue;
       // Text after a finished tool round is the follow-up answer: a new assistant message.
       if (turn !== undefined && turn.calls.length > 0 && !roundIsOpen(turn)) flush();
       turn ??= { content: "", interrupted: false, calls: [], results: new Map() };

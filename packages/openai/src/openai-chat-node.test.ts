@@ -3,6 +3,7 @@ import {
   AgentGenerationComplete,
   AgentResponse,
   defineTool,
+  LogMetric,
   ToolCall,
   ToolResult,
   UserTranscriptionReceived,
@@ -22,9 +23,18 @@ function gate<T = void>() {
   return { promise, open };
 }
 
+/**
+ * Collects a generation. One that was not interrupted ends with its four metrics then its
+ * completion (checked here); the metrics are left out of what is returned, the completion kept.
+ */
 async function collect(iterable: AsyncIterable<object>): Promise<object[]> {
   const out: object[] = [];
   for await (const item of iterable) out.push(item);
+  const last = out.at(-1);
+  if (last instanceof AgentGenerationComplete && last.interrupted !== true) {
+    const metrics = out.splice(-5, 4);
+    expect(metrics.map((m) => m.constructor)).toEqual([LogMetric, LogMetric, LogMetric, LogMetric]);
+  }
   return out;
 }
 
@@ -278,6 +288,10 @@ describe("OpenAIChatNode", () => {
         "AgentResponse",
         "AgentResponse",
         "AgentResponse",
+        "LogMetric",
+        "LogMetric",
+        "LogMetric",
+        "LogMetric",
         "AgentGenerationComplete",
       ]);
       expect(spoken(events)).toBe("One moment while I look that up. It's 21 degrees.");

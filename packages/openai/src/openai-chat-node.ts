@@ -3,11 +3,12 @@ import {
   delay,
   isAbortError,
   ReasoningNode,
-  ToolCall,
   ToolRegistry,
+  toToolCall,
   type ConversationContext,
   type ReasoningNodeOptions,
   type Tool,
+  type ToolCall,
   type ToolResult,
 } from "@switchboard/core";
 import type { ChatModel, ChatToolCall } from "./chat-model.js";
@@ -99,13 +100,6 @@ interface NodeSettings {
   stallTimeoutMs: number;
   temperature: number | undefined;
   messages: ContextToMessagesOptions | undefined;
-}
-
-/** The model's call as an event; `ToolCall` parses the raw arguments, once. */
-function toToolCallEvent(call: ChatToolCall): ToolCall {
-  const init = { toolName: call.name, toolCallId: call.id };
-  if (call.arguments.trim() === "") return new ToolCall(init);
-  return new ToolCall({ ...init, rawArguments: call.arguments });
 }
 
 /**
@@ -252,7 +246,7 @@ export class OpenAIChatNode extends ReasoningNode {
         return;
       }
 
-      const events = calls.map(toToolCallEvent);
+      const events = calls.map(toToolCall);
       for (const event of events) yield event;
       const results = yield* this.#runTools(events, signal, spaced);
       if (results === undefined) return;

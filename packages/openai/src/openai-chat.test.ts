@@ -132,15 +132,21 @@ describe("OpenAIChat", () => {
   });
 
   describe("cancellation", () => {
-    it("closes the HTTP response at once when the signal aborts mid-stream, and ends quietly", async () => {
+    it("closes the HTTP response at once when the signal aborts mid-stream, and rejects with an AbortError", async () => {
       server.enqueue({ content: "one two three four five six", stallAfterChunks: 3 });
       const controller = new AbortController();
       const chunks: ChatChunk[] = [];
       const serverSawClose = server.waitForClientAbort(0);
-      for await (const chunk of llm.chat({ messages, signal: controller.signal })) {
-        chunks.push(chunk);
-        if (chunks.length === 2) controller.abort();
-      }
+      let after = false;
+      const reading = (async () => {
+        for await (const chunk of llm.chat({ messages, signal: controller.signal })) {
+          chunks.push(chunk);
+          if (chunks.length === 2) controller.abort();
+        }
+        after = true; // code after an interrupted `for await` must never run
+      })();
+      await expect(reading).rejects.toMatchObject({ name: "AbortError" });
+      expect(after).toBe(false);
       await expect(serverSawClose).resolves.toMatchObject({ index: 0, chunksSent: 3 });
       expect(chunks.map((c) => c.content)).toEqual(["one", " two"]);
     });
@@ -152,17 +158,21 @@ describe("OpenAIChat", () => {
       await iterator.next();
       controller.abort();
       await server.waitForClientAbort(0);
+      await expect(iterator.next()).rejects.toMatchObject({ name: "AbortError" });
       await expect(iterator.next()).resolves.toEqual({ done: true, value: undefined });
     });
 
     it("aborts while waiting for the first token", async () => {
       server.enqueue({ content: "late", firstTokenDelayMs: 60_000 });
       const controller = new AbortController();
-      const done = collect(llm.chat({ messages, signal: controller.signal }));
+      // The expectation is attached first: the rejection comes while the test awaits the server.
+      const rejected = expect(
+        collect(llm.chat({ messages, signal: controller.signal })),
+      ).rejects.toMatchObject({ name: "AbortError" });
       await server.waitForRequest(0);
       controller.abort();
       await server.waitForClientAbort(0);
-      await expect(done).resolves.toEqual([]);
+      await rejected;
     });
 
     it("closes the HTTP response when the consumer stops iterating", async () => {
@@ -174,10 +184,10 @@ describe("OpenAIChat", () => {
       await expect(server.waitForClientAbort(0)).resolves.toMatchObject({ index: 0 });
     });
 
-    it("sends nothing when the signal is already aborted", async () => {
-      await expect(collect(llm.chat({ messages, signal: AbortSignal.abort() }))).resolves.toEqual(
-        [],
-      );
+    it("sends nothing and rejects with an AbortError when the signal is already aborted", async () => {
+      await expect(
+        collect(llm.chat({ messages, signal: AbortSignal.abort() })),
+      ).rejects.toMatchObject({ name: "AbortError" });
       expect(server.requests).toHaveLength(0);
     });
   });

@@ -3,6 +3,7 @@ import OpenAI from "openai";
 import type { ChatChunk, ChatModel, ChatRequest } from "./chat-model.js";
 import type { ChatCompletionStreamRequest, OpenAIChatClient } from "./openai-chat-client.js";
 import { toChatModelError } from "./chat-model-error.js";
+import { abortError } from "./internal/abort-error.js";
 import { toolSchemas } from "./internal/offered-tools.js";
 import { ToolCallAccumulator } from "./tool-call-accumulator.js";
 
@@ -27,7 +28,7 @@ export interface OpenAIChatOptions {
  * Streaming chat over the official `openai` client, against OpenAI or any compatible server.
  * Text is yielded as it arrives; tool calls are assembled from their deltas and yielded once,
  * complete, at the end. Aborting the request's `signal` closes the HTTP response at once and
- * ends the stream quietly. Failures throw a `ChatModelError`; the client's own retries are
+ * rejects the stream with an `AbortError` (as `fetch` does), so code after the `for await` never runs. Failures throw a `ChatModelError`; the client's own retries are
  * turned off so that the caller (e.g. `OpenAIChatNode`) decides when a retry still makes sense.
  * @example
  * const llm = new OpenAIChat({ model: "gpt-4o-mini" });
@@ -60,7 +61,7 @@ export class OpenAIChat implements ChatModel {
   /** Streams the reply to `request` (see the class summary). */
   async *chat(request: ChatRequest): AsyncGenerator<ChatChunk, void, undefined> {
     const { signal } = request;
-    if (signal?.aborted) return;
+    if (signal?.aborted) throw abortError(signal);
     const tools = toolSchemas(request.tools);
     const temperature = request.temperature ?? this.#temperature;
     const body: ChatCompletionStreamRequest = {
@@ -81,7 +82,7 @@ export class OpenAIChat implements ChatModel {
         ...(signal !== undefined && { signal }),
       });
     } catch (error) {
-      if (signal?.aborted || isAbortError(error)) return;
+      if (signal?.aborted || isAbortError(error)) throw abortError(signal, error);
       throw toChatModelError(error);
     }
 
@@ -99,14 +100,14 @@ export class OpenAIChat implements ChatModel {
       }
       ended = true;
     } catch (error) {
-      if (signal?.aborted || isAbortError(error)) return;
+      if (signal?.aborted || isAbortError(error)) throw abortError(signal, error);
       throw toChatModelError(error);
     } finally {
       // Closed early (the consumer stopped pulling, or an abort): close the HTTP response now.
       if (!ended) stream.controller.abort();
     }
     // The SDK ends an aborted stream without throwing; an aborted reply's calls are incomplete.
-    if (signal?.aborted) return;
+    if (signal?.aborted) throw abortError(signal);
     if (calls.hasCalls || finishReason !== undefined) {
       yield {
         ...(calls.hasCalls && { toolCalls: calls.complete() }),

@@ -120,7 +120,7 @@ describe("ScriptedChat", () => {
     await iterator.return?.();
   });
 
-  it("stops at once when the signal aborts, leaving no timer behind", async () => {
+  it("rejects with an AbortError at once when the signal aborts, leaving no timer behind", async () => {
     vi.useFakeTimers();
     const llm = new ScriptedChat({ firstTokenDelayMs: 0, interTokenDelayMs: 10_000 });
     const controller = new AbortController();
@@ -131,14 +131,15 @@ describe("ScriptedChat", () => {
     await vi.advanceTimersByTimeAsync(0);
     expect(vi.getTimerCount()).toBe(1);
     controller.abort();
-    await expect(pending).resolves.toEqual({ done: true, value: undefined });
+    await expect(pending).rejects.toMatchObject({ name: "AbortError" });
     expect(vi.getTimerCount()).toBe(0);
+    await expect(iterator.next()).resolves.toEqual({ done: true, value: undefined });
   });
 
-  it("yields nothing for an already-aborted signal", async () => {
+  it("yields nothing and rejects with an AbortError for an already-aborted signal", async () => {
     await expect(
       collect(instant().chat({ messages: said("hello"), signal: AbortSignal.abort() })),
-    ).resolves.toEqual([]);
+    ).rejects.toMatchObject({ name: "AbortError" });
   });
 });
 

@@ -1,6 +1,7 @@
-import { delay, isAbortError } from "@switchboard/core";
+import { delay } from "@switchboard/core";
 import type { ChatMessage } from "./chat-message.js";
 import type { ChatChunk, ChatModel, ChatRequest, ChatToolCall } from "./chat-model.js";
+import { abortError } from "./internal/abort-error.js";
 import { toolNames } from "./internal/offered-tools.js";
 
 /** Options of {@link ScriptedChat}. */
@@ -72,7 +73,7 @@ function describeWeather(content: string): string {
 /**
  * A built-in model with the same `chat()` as `OpenAIChat` that needs no key and no network, for
  * examples, demos and tests. It streams its reply token by token with realistic pacing, honours
- * `signal` at once, and follows a small script on the last user message: a greeting gets a
+ * `signal` at once (rejecting with an `AbortError`, as `OpenAIChat` does), and follows a small script on the last user message: a greeting gets a
  * greeting; the weather calls `get_weather` (when offered) and answers from its result on the
  * next round; "bye" says goodbye and calls `end_call` (when offered); anything else gets a
  * short echo a few sentences long, so there is time to interrupt it.
@@ -94,18 +95,18 @@ export class ScriptedChat implements ChatModel {
     this.chat = this.chat.bind(this);
   }
 
-  /** Streams the scripted reply to `request`; ends quietly, timers cleared, when `signal` aborts. */
+  /** Streams the scripted reply to `request`; rejects with an `AbortError`, timers cleared, when `signal` aborts. */
   async *chat(request: ChatRequest): AsyncGenerator<ChatChunk, void, undefined> {
     const { signal } = request;
     const reply = this.#reply(request);
     const parts = tokens(reply.content);
     for (const [i, token] of parts.entries()) {
-      if (!(await waited(i === 0 ? this.#firstTokenDelayMs : this.#interTokenDelayMs, signal)))
-        return;
+      // delay() rejects with the signal's AbortError: the stream rejects with it, as fetch does.
+      await delay(i === 0 ? this.#firstTokenDelayMs : this.#interTokenDelayMs, { signal });
       yield { content: token };
     }
-    if (parts.length === 0 && !(await waited(this.#firstTokenDelayMs, signal))) return;
-    if (signal?.aborted) return;
+    if (parts.length === 0) await delay(this.#firstTokenDelayMs, { signal });
+    if (signal?.aborted) throw abortError(signal);
     const toolCalls = reply.toolCalls?.map((call) => ({
       id: `call_scripted_${++this.#callIds}`,
       ...call,
@@ -166,16 +167,5 @@ export class ScriptedChat implements ChatModel {
         "To talk to a real model, set OPENAI_API_KEY, or OPENAI_BASE_URL for a local server. " +
         "Meanwhile, try interrupting me in the middle of a sentence: I'll stop talking right away.",
     };
-  }
-}
-
-/** Waits `ms`; `false` instead of an AbortError when `signal` aborts (the stream then ends quietly). */
-async function waited(ms: number, signal: AbortSignal | undefined): Promise<boolean> {
-  try {
-    await delay(ms, { signal });
-    return true;
-  } catch (error) {
-    if (isAbortError(error)) return false;
-    throw error;
   }
 }

@@ -136,7 +136,11 @@ describe("VoiceAgentApp conversation", () => {
     const client = await HarnessClient.connect(agent.wsUrl);
     await client.say("weather in Paris?");
     const reply = await client.reply();
-    expect(plain(reply.frames.slice(0, -1))).toEqual([
+    // The turn's metrics come inside it, just before its completion (issue 10).
+    const metrics = reply.frames.filter((f) => f.type === "log_metric");
+    expect(metrics).toHaveLength(4);
+    expect(reply.frames.slice(-5, -1)).toEqual(metrics);
+    expect(plain(reply.frames.slice(0, -5))).toEqual([
       { type: "message", content: "Let me check. " },
       { type: "tool_call", name: "get_weather", arguments: { city: "Paris" }, id: "call_1" },
       {

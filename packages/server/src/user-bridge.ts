@@ -1,5 +1,6 @@
 import {
   AgentError,
+  AgentGenerationComplete,
   Authorize,
   Bridge,
   createLogger,
@@ -23,14 +24,6 @@ export const SYSTEM_SOURCE = "system";
 export const USER_SOURCE = "user";
 
 /**
- * Route options per event alias where the user bridge sends only some of an event's messages:
- * only text chunks reach the user today (the other chunk types are for the platform's TTS).
- */
-const OUTPUT_WHERE: Readonly<Record<string, Readonly<Record<string, unknown>>>> = {
-  "agent.response": { chunkType: "text" },
-};
-
-/**
  * The bridge between the bus and the user's transport: named `"user"`, it publishes the
  * transport's input events (source `"user"`) and sends what the speaking node says as output
  * frames — one route per row of the protocol's `OUTPUT_FRAME_EVENTS`.
@@ -41,6 +34,12 @@ export class UserBridge extends Bridge {
   readonly #log: Logger;
   #speaker: string;
   #ended = false;
+  /**
+   * Generations the user did not hear from their first message (their node was not the speaker
+   * then): the rest of them stays unheard too, even if their node becomes the speaker meanwhile,
+   * so a handoff never lets the tail (metrics, completion) of a silent generation through.
+   */
+  readonly #unheard = new Set<string>();
 
   /** `log` receives the detail of agent errors, under the correlation id their frame carries. */
   constructor(transport: Transport, speaker: NodeLike | string, log: Logger = createLogger()) {
@@ -48,14 +47,13 @@ export class UserBridge extends Bridge {
     this.#transport = transport;
     this.#log = log;
     this.#speaker = typeof speaker === "string" ? speaker : speaker.id;
-    this.authorize(this.#speaker, SYSTEM_SOURCE);
     for (const row of OUTPUT_FRAME_EVENTS) {
       const eventClass = eventClassFor(row.event);
       if (eventClass === undefined) {
         throw new SwitchboardError("ROUTE_CONFIG", `no event registered as "${row.event}"`);
       }
-      const where = OUTPUT_WHERE[row.event];
-      this.on(eventClass, where === undefined ? {} : { where }).map((m) => {
+      // Every chunk type reaches the user; the frame says `chunk_type` when it is not "text".
+      this.on(eventClass).map((m) => {
         // An agent failure goes out generic and coded; its detail stays in the log.
         const frame =
           m.event instanceof AgentError
@@ -94,13 +92,26 @@ export class UserBridge extends Bridge {
    * @example userBridge.setSpeaker("billing")
    */
   setSpeaker(nodeId: string): void {
-    if (nodeId === this.#speaker) return;
-    if (this.#speaker !== SYSTEM_SOURCE) this.deauthorize(this.#speaker);
     this.#speaker = nodeId;
-    this.authorize(nodeId, SYSTEM_SOURCE);
+  }
+
+  /** Only the speaker (and `"system"`) reaches the user, and only generations heard from their start. */
+  #hears(message: Message): boolean {
+    const { generationId } = message;
+    if (message.source !== this.#speaker && message.source !== SYSTEM_SOURCE) {
+      if (generationId === undefined) return false;
+      // A completion is a generation's last frame: nothing left of it to fence.
+      if (message.event instanceof AgentGenerationComplete) this.#unheard.delete(generationId);
+      else this.#unheard.add(generationId);
+      return false;
+    }
+    if (generationId === undefined || !this.#unheard.has(generationId)) return true;
+    if (message.event instanceof AgentGenerationComplete) this.#unheard.delete(generationId);
+    return false;
   }
 
   #send(frame: OutputFrame, from: Message): boolean {
+    if (!this.#hears(from)) return false;
     // end_call is the last thing the user hears of this call.
     if (this.#ended) return false;
     if (frame.type === "end_call") this.#ended = true;

@@ -367,8 +367,10 @@ export class VoiceAgentSystem<
 
   /** Handoff, end of call and transfer are routes on the `"system"` bridge, visible like any other. */
   #wireSystemBridge(): void {
+    // The speaker's messages, and the system's own (the events of a speaker's CallAction).
     const fromSpeaker = (m: Message) =>
-      m.source !== USER_SOURCE && this.#userBridge?.isAuthorized(m.source) === true;
+      m.source !== USER_SOURCE &&
+      (m.source === SYSTEM_SOURCE || this.#userBridge?.speaker === m.source);
     const handoff = (agent: string, from: string): Authorize | undefined => {
       if (this.#nodes.has(agent)) return new Authorize({ agent });
       this.transport.send(

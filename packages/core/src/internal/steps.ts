@@ -13,10 +13,20 @@ import type { Outbox } from "./outbox.js";
  * the next value, which is how back-pressure reaches the generator.
  */
 export interface Sink {
-  push(value: unknown): void | PromiseLike<void>;
+  push(value: unknown): PushResult;
   /** The upstream ended normally: flush what is held, then end downstream. */
   end(): void | PromiseLike<void>;
 }
+
+/**
+ * What a sink's `push` may answer besides "done": {@link STOP}, when it wants no more values
+ * (an operator in `.pipe()` completed early). Every step passes it upstream, and the stream step
+ * that receives it closes its generator, so the generation's upstream ends at once.
+ */
+export const STOP: unique symbol = Symbol("stop");
+
+/** `push`'s result: undefined when the value went through, a promise while it is on its way. */
+export type PushResult = void | typeof STOP | PromiseLike<void | typeof STOP>;
 
 export type StepKind = "map" | "filter" | "stream" | "pipe" | "broadcast";
 
@@ -40,11 +50,11 @@ function endNext(next: Sink): () => void | PromiseLike<void> {
 async function afterAwait(
   generation: Generation,
   pending: PromiseLike<unknown>,
-  then: (value: unknown) => void | PromiseLike<void>,
-): Promise<void> {
+  then: (value: unknown) => PushResult,
+): Promise<void | typeof STOP> {
   const value = await generation.race(pending);
   if (value === CANCELLED || generation.cancelled) return;
-  await then(value);
+  return await then(value);
 }
 
 /** `.map(fn)` */
@@ -109,7 +119,7 @@ export function streamStep(fn: StepFn | undefined): Step {
   };
 }
 
-function pushItems(generation: Generation, source: unknown, next: Sink): void | PromiseLike<void> {
+function pushItems(generation: Generation, source: unknown, next: Sink): PushResult {
   if (typeof source === "string" || source === null || typeof source !== "object") {
     return next.push(source);
   }
@@ -126,7 +136,7 @@ async function pumpAsync(
   generation: Generation,
   iterator: AsyncIterator<unknown>,
   next: Sink,
-): Promise<void> {
+): Promise<void | typeof STOP> {
   let exhausted = false;
   try {
     for (;;) {
@@ -144,8 +154,9 @@ async function pumpAsync(
       }
       // A generator that ignores its signal still stops here: the value is stale, drop it.
       if (generation.cancelled) return;
-      const pending = next.push(step.value);
-      if (pending !== undefined) await pending;
+      const pushed = next.push(step.value);
+      // Downstream wants no more (an operator completed early): close the generator, pass it on.
+      if ((isThenable(pushed) ? await pushed : pushed) === STOP) return STOP;
       if (generation.cancelled) return;
     }
   } finally {
@@ -155,11 +166,7 @@ async function pumpAsync(
   }
 }
 
-function pumpSync(
-  generation: Generation,
-  iterator: Iterator<unknown>,
-  next: Sink,
-): void | PromiseLike<void> {
+function pumpSync(generation: Generation, iterator: Iterator<unknown>, next: Sink): PushResult {
   for (;;) {
     if (generation.cancelled) {
       iterator.return?.();
@@ -167,15 +174,23 @@ function pumpSync(
     }
     const step = iterator.next();
     if (step.done === true) return;
-    let pending: void | PromiseLike<void>;
+    let pushed: PushResult;
     try {
-      pending = next.push(step.value);
+      pushed = next.push(step.value);
     } catch (error) {
       iterator.return?.();
       throw error;
     }
-    if (pending !== undefined) {
-      return Promise.resolve(pending).then(() => pumpSync(generation, iterator, next));
+    if (pushed === STOP) {
+      iterator.return?.();
+      return STOP;
+    }
+    if (isThenable(pushed)) {
+      return Promise.resolve(pushed).then((result) => {
+        if (result !== STOP) return pumpSync(generation, iterator, next);
+        iterator.return?.();
+        return STOP;
+      });
     }
   }
 }
@@ -193,7 +208,10 @@ export function pipeStep(operators: readonly OperatorFunction<unknown, unknown>[
     name: undefined,
     connect(generation, next) {
       const input = new Subject<unknown>();
-      let tail: Promise<void> | undefined;
+      let tail: Promise<unknown> | undefined;
+      /** The operators completed before the input did (`take`, `first`, …): upstream must stop. */
+      let completedEarly = false;
+      let ended = false;
       let failure: { error: unknown } | undefined;
       // Created first so a failure during subscribe() can already close it.
       const subscription = new Subscription();
@@ -206,7 +224,10 @@ export function pipeStep(operators: readonly OperatorFunction<unknown, unknown>[
         subscription.unsubscribe();
         resolveComplete();
       };
-      const chain = (pending: PromiseLike<void>) => {
+      const stopIfAsked = (result: unknown) => {
+        if (result === STOP) completedEarly = true;
+      };
+      const chain = (pending: PromiseLike<unknown>) => {
         const settled = Promise.resolve(pending);
         settled.catch(fail);
         tail = settled;
@@ -215,21 +236,32 @@ export function pipeStep(operators: readonly OperatorFunction<unknown, unknown>[
         if (generation.cancelled || failure !== undefined) return;
         if (tail !== undefined) {
           chain(
-            tail.then(() =>
-              generation.cancelled || failure !== undefined ? undefined : next.push(value),
-            ),
+            tail
+              .then(() =>
+                generation.cancelled || failure !== undefined ? undefined : next.push(value),
+              )
+              .then(stopIfAsked),
           );
           return;
         }
         try {
-          const pending = next.push(value);
-          if (pending !== undefined) chain(pending);
+          const pushed = next.push(value);
+          // A later pipe that completed early stops this one's upstream too.
+          if (pushed === STOP) completedEarly = true;
+          else if (isThenable(pushed)) chain(Promise.resolve(pushed).then(stopIfAsked));
         } catch (error) {
           fail(error);
         }
       };
       subscription.add(
-        operator(input).subscribe({ next: forward, error: fail, complete: resolveComplete }),
+        operator(input).subscribe({
+          next: forward,
+          error: fail,
+          complete: () => {
+            if (!ended) completedEarly = true;
+            resolveComplete();
+          },
+        }),
       );
       generation.onTeardown(() => {
         subscription.unsubscribe();
@@ -241,12 +273,16 @@ export function pipeStep(operators: readonly OperatorFunction<unknown, unknown>[
       return {
         push(value) {
           check();
+          if (completedEarly) return STOP;
           input.next(value);
           check();
-          return tail;
+          if (!completedEarly) return tail as PromiseLike<void> | undefined;
+          // The value that completed it still goes through; then nothing more is wanted.
+          return tail === undefined ? STOP : tail.then(() => STOP);
         },
         async end() {
           check();
+          ended = true;
           input.complete();
           await completed;
           check();

@@ -64,12 +64,17 @@ describe("ReasoningNode", () => {
         yield new AgentResponse({ content: ", world." });
       });
       const out = await collect(node.generate());
+      // The generation's metrics come before its completion (issue 10).
       expect(out.map((e) => e.constructor)).toEqual([
         AgentResponse,
         AgentResponse,
+        LogMetric,
+        LogMetric,
+        LogMetric,
+        LogMetric,
         AgentGenerationComplete,
       ]);
-      const done = out[2] as AgentGenerationComplete;
+      const done = out[6] as AgentGenerationComplete;
       expect(done).toMatchObject({ totalLength: 13, chunkCount: 2, interrupted: false });
     });
 
@@ -134,7 +139,14 @@ describe("ReasoningNode", () => {
       const out = await collect(
         generate(new Message({ source: "user", event: new UserStoppedSpeaking() })),
       );
-      expect(out).toHaveLength(2);
+      expect(out.map((e) => e.constructor.name)).toEqual([
+        "AgentResponse",
+        "LogMetric",
+        "LogMetric",
+        "LogMetric",
+        "LogMetric",
+        "AgentGenerationComplete",
+      ]);
       expect(clearContext()).toHaveLength(2);
       expect(node.conversationEvents).toEqual([]);
     });

@@ -2,6 +2,7 @@ import {
   AgentGenerationComplete,
   AgentResponse,
   AgentSpeechSent,
+  type LogMetric,
   ToolCall,
   ToolResult,
   UserBackchannel,
@@ -90,7 +91,8 @@ export abstract class ReasoningNode extends Node {
 
   /**
    * Adds an event (or a message's event) to the history. Consecutive agent responses merge into
-   * one turn, as do consecutive user transcriptions. `AgentSpeechSent` trims the last agent turn
+   * one turn whatever their chunk types, as do consecutive user transcriptions;
+   * `AgentGenerationComplete` is not part of the conversation and is not recorded. `AgentSpeechSent` trims the last agent turn
    * to what was actually spoken; a late `ToolResult` replaces the placeholder of its interrupted call.
    */
   addEvent(eventOrMessage: object): void {
@@ -101,14 +103,18 @@ export abstract class ReasoningNode extends Node {
     const last = history.at(-1);
     if (event instanceof AgentSpeechSent) {
       this.#trimToSpoken(event.content);
-    } else if (event instanceof AgentResponse && this.#continuesTurn(event) !== -1) {
-      const at = this.#continuesTurn(event);
+    } else if (event instanceof AgentGenerationComplete) {
+      return; // the end of a turn, not part of the conversation
+    } else if (event instanceof AgentResponse && this.#continuesTurn() !== -1) {
+      const at = this.#continuesTurn();
       const turn = history[at] as AgentResponse;
+      // One agent turn, whatever its chunks' types ("buffered", "final", …): a turn of mixed
+      // types is plain text to the model.
       this.#replaceAt(
         at,
         new AgentResponse({
           content: turn.content + event.content,
-          chunkType: turn.chunkType,
+          chunkType: turn.chunkType === event.chunkType ? turn.chunkType : "text",
           ...(turn.interrupted === true || event.interrupted === true ? { interrupted: true } : {}),
         }),
         this.#sizeOf(turn) + Buffer.byteLength(event.content),
@@ -242,12 +248,11 @@ export abstract class ReasoningNode extends Node {
    * looking past backchannels the user made meanwhile (a backchannel never splits a turn; it
    * stays after it). -1 when `response` starts a new entry.
    */
-  #continuesTurn(response: AgentResponse): number {
+  #continuesTurn(): number {
     const history = this.conversationEvents;
     let at = history.length - 1;
     while (at >= 0 && history[at] instanceof UserBackchannel) at--;
-    const turn = history[at];
-    return turn instanceof AgentResponse && turn.chunkType === response.chunkType ? at : -1;
+    return history[at] instanceof AgentResponse ? at : -1;
   }
 
   /** Empties the history and returns what it held. */
@@ -259,7 +264,8 @@ export abstract class ReasoningNode extends Node {
 
   /**
    * Streams one reply: runs `processContext`, records each delivered event in the history and
-   * yields it, then yields `AgentGenerationComplete`. Strings become `AgentResponse`; empty and
+   * yields it, then yields the generation's metrics (`LogMetric`) and one `AgentGenerationComplete`
+   * (the node's own, if it yielded one, completed with the framework's totals). Strings become `AgentResponse`; empty and
    * whitespace-only chunks are never yielded (their whitespace joins the next chunk).
    * `ctx` is optional: outside a route there is no signal.
    */
@@ -280,8 +286,16 @@ export abstract class ReasoningNode extends Node {
     let lastResponse: AgentResponse | undefined;
     let heldWhitespace = "";
     let completed = false;
+    /** The metrics not delivered yet (undefined until computed). */
+    let unsentMetrics: LogMetric[] | undefined;
+    /** The node's own completion, if it yielded one: merged into the single one at the end. */
+    let ownCompletion: AgentGenerationComplete | undefined;
     try {
       for await (const item of this.processContext(context)) {
+        if (item instanceof AgentGenerationComplete) {
+          ownCompletion = item;
+          continue;
+        }
         let event = typeof item === "string" ? new AgentResponse({ content: item }) : item;
         if (event instanceof AgentResponse && event.chunkType === "text") {
           const content = heldWhitespace + event.content;
@@ -306,20 +320,36 @@ export abstract class ReasoningNode extends Node {
         }
       }
       completed = true;
+      if (!signal.aborted) {
+        // The generation's metrics are part of it: they carry its generationId and go out before
+        // its completion, so a client reading up to generation_complete has the whole turn.
+        const { metrics, events } = timer.finish(ctx?.generationId, false);
+        this.log.info(metrics, "generation finished");
+        unsentMetrics = events;
+        while (unsentMetrics.length > 0) {
+          yield unsentMetrics[0]!;
+          unsentMetrics.shift(); // resumed: the route delivered it
+        }
+      }
+      // One completion per generation: the node's own fields win, the framework fills the rest.
       // Inside a route a cancelled generation's completion is dropped; a direct caller sees the truth.
       yield new AgentGenerationComplete({
-        totalLength: timer.totalLength,
-        chunkCount: timer.chunkCount,
-        interrupted: signal.aborted,
+        totalLength: ownCompletion?.totalLength ?? timer.totalLength,
+        chunkCount: ownCompletion?.chunkCount ?? timer.chunkCount,
+        interrupted: ownCompletion?.interrupted ?? signal.aborted,
       });
     } finally {
       const interrupted = !completed || signal.aborted;
       if (interrupted) this.#closeInterruptedTurn(lastResponse, unanswered);
-      const { metrics, events } = timer.finish(ctx?.generationId, interrupted);
-      // An interruption storm cancels generations before they say anything: those are debug noise.
-      if (interrupted && metrics.chunkCount === 0) this.log.debug(metrics, "generation finished");
-      else this.log.info(metrics, "generation finished");
-      for (const event of events) this.publish(event);
+      if (unsentMetrics === undefined) {
+        // Interrupted: the route is closed, so its metrics go out on their own, after it.
+        const { metrics, events } = timer.finish(ctx?.generationId, interrupted);
+        // An interruption storm cancels generations before they say anything: those are debug noise.
+        if (interrupted && metrics.chunkCount === 0) this.log.debug(metrics, "generation finished");
+        else this.log.info(metrics, "generation finished");
+        unsentMetrics = events;
+      }
+      for (const event of unsentMetrics) this.publish(event);
     }
   }
 

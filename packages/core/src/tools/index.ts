@@ -13,3 +13,4 @@ export {
 } from "./tool-registry.js";
 export type { ToolSchema, JsonSchema } from "./tool-json-schema.js";
 export type { ModelToolCall, ToolCallInput } from "./parse-tool-call.js";
+export { toToolCall } from "./to-tool-call.js";
