@@ -93,7 +93,7 @@ export interface HarnessStats {
 type HarnessState = "open" | "closing" | "closed";
 
 /**
- * One WebSocket session of the wire protocol, the `ws` {@link Transport}: validates input frames
+ * One WebSocket session of the wire protocol, the `ws` `Transport`: validates input frames
  * into events and hands each to the input port the moment it is parsed (control events act at
  * once), reading no more while the bus holds input back; sends output frames in the order they
  * are given. Bad input gets an `error` frame and the session goes on.

@@ -81,7 +81,7 @@ export type VoiceAgentSystemState = "configuring" | "open" | "closing" | "closed
 
 /**
  * One call: a `Bus` with the nodes' bridges, the `"user"` bridge over the session's transport
- * (a `ConversationHarness` for a WebSocket, or any {@link Transport}), and the `"system"` bridge
+ * (a `ConversationHarness` for a WebSocket, or any `Transport`), and the `"system"` bridge
  * that wires handoffs, end of call and transfers.
  * @example
  * const app = new VoiceAgentApp(async (system, call) => {
