@@ -124,7 +124,13 @@ const app = new VoiceAgentApp((system) => {
   const bridge = new Bridge(node);
   bridge.conversation(node);
   system.withSpeakingNode(node, bridge);
-}, { teardownTimeoutMs: 60_000, shutdownTimeoutMs: 500 });
+}, {
+  teardownTimeoutMs: 60_000,
+  shutdownTimeoutMs: 500,
+  // SIGTERM first drains (live calls may finish for drainTimeoutMs); this test is about the
+  // shutdown deadline that follows, so the drain ends at once.
+  drainTimeoutMs: 0,
+});
 const { url } = await app.run({ port: 0, host: "127.0.0.1" });
 process.stdout.write(JSON.stringify({ url }) + "\\n");
 `;
