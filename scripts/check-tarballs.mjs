@@ -342,6 +342,7 @@ async function project1() {
   await runScript(dir, "readme-first-route.js", "You said: hello.", log);
   await runScript(dir, "server-turn.js", "server turn: ok", log);
   await runScript(dir, "tools-and-clients.js", "user's rxjs operator: ok", log);
+  await runScript(dir, "line-port.js", "line port: ok", log);
 
   // CommonJS: require() of an ES module works on Node >= 20.19 (and 22.12); older Nodes refuse it
   // with ERR_REQUIRE_ESM, which names the fix (use import()).

@@ -6,6 +6,9 @@ import {
   UserStoppedSpeaking,
   UserTranscriptionReceived,
 } from "@switchboard/core";
+// Line's names (interrupt_on, .on() on a builder, the { get, mapToEvents } input) are typed
+// by this entry; the main entry keeps one name per thing.
+import "@switchboard/core/line";
 import { OpenAIChatNode, createChatModel } from "@switchboard/openai";
 import { VoiceAgentApp, endCall } from "@switchboard/server";
 import { getWeather } from "./weather-tool.js";

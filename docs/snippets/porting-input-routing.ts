@@ -1,4 +1,7 @@
 import { Bridge, DTMFInputEvent, UserTranscriptionReceived } from "@switchboard/core";
+// Line's names (interrupt_on, .on() on a builder, the { get, mapToEvents } input) are typed
+// by this entry; the main entry keeps one name per thing.
+import "@switchboard/core/line";
 import { interval, map, take } from "rxjs";
 
 // Line's with_input_routing shape: get() waits for raw input, map_to_events turns it into events.

@@ -6,6 +6,9 @@ import {
   UserStoppedSpeaking,
   UserTranscriptionReceived,
 } from "@switchboard/core";
+// Line's names (interrupt_on, .on() on a builder, the { get, mapToEvents } input) are typed
+// by this entry; the main entry keeps one name per thing.
+import "@switchboard/core/line";
 import { EchoNode } from "./echo-node.js";
 
 const node = new EchoNode({ systemPrompt: "Echo the user.", nodeId: "agent" });

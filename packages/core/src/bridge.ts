@@ -9,7 +9,7 @@ import type { Bus, BridgeDescription } from "./bus.js";
 import { compileSelector, type EventSelector, type Where } from "./internal/event-selector.js";
 import { BargeIn } from "./internal/barge-in.js";
 import type { Generation } from "./internal/generation.js";
-import { runInput, type InputSource } from "./internal/input-routing.js";
+import { runInput, type AnyInputSource, type InputSource } from "./internal/input-routing.js";
 import type { BargeInOptions, UninterruptibleMode } from "./barge-in/barge-in-options.js";
 import { Outbox, setNodeOutbox } from "./internal/outbox.js";
 import {
@@ -23,7 +23,7 @@ import { Message } from "./message.js";
 import type { RouteContext } from "./route-context.js";
 import { RouteBuilder } from "./route-builder.js";
 
-export type { InputSource, LineStyleInput } from "./internal/input-routing.js";
+export type { InputSource, InputSources } from "./internal/input-routing.js";
 export type { Where } from "./internal/event-selector.js";
 
 /** Options of `bridge.on()`: who may trigger the route and on which event properties. */
@@ -114,7 +114,7 @@ export class Bridge {
   /** @internal The one way up to the bus: every message this bridge sends is built there. */
   readonly outbox: Outbox;
   readonly #routes: Route[] = [];
-  readonly #inputs: InputSource[] = [];
+  readonly #inputs: AnyInputSource[] = [];
   /** Teardowns of what `conversation()` owns (the barge-in policy's timers). */
   readonly #closers: (() => void)[] = [];
   #authorized: Set<string> | undefined;
@@ -184,8 +184,9 @@ export class Bridge {
   }
 
   /**
-   * Broadcasts the events of `source` (an async iterable, an Observable, or Line's
-   * `{ get(), mapToEvents() }`) with this bridge's node id as source, from `start()` to `stop()`.
+   * Broadcasts the events of `source` (an async iterable or an Observable) with this bridge's
+   * node id as source, from `start()` to `stop()`. (Line's `{ get(), mapToEvents() }` input works
+   * too: its type comes with `import "@switchboard/core/line"`.)
    * @example userBridge.withInputRouting(harness.events())
    */
   withInputRouting(source: InputSource): this {
@@ -376,7 +377,7 @@ export class Bridge {
     };
   }
 
-  #startInputs(inputs: readonly InputSource[]): void {
+  #startInputs(inputs: readonly AnyInputSource[]): void {
     const outbox = this.outbox;
     if (!outbox.attached || inputs.length === 0) return;
     const controller = (this.#inputController ??= new AbortController());

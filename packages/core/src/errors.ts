@@ -6,6 +6,7 @@ export type SwitchboardErrorCode =
   | "NOT_AN_EVENT"
   | "TOOL_ERROR"
   | "LLM_ERROR"
+  /** Server: a client's input frame is malformed (the `error` frame's code; the session goes on). */
   | "PROTOCOL_ERROR"
   /** Server: a request (body, call request) is malformed (HTTP 400). */
   | "INVALID_REQUEST"

@@ -24,7 +24,7 @@ export {
   type ConversationRoutes,
   type BridgeState,
   type InputSource,
-  type LineStyleInput,
+  type InputSources,
   type Where,
 } from "./bridge.js";
 export {

@@ -1,5 +1,7 @@
 import { bufferCount, map as rxMap } from "rxjs";
 import { describe, expectTypeOf, it } from "vitest";
+// Line's names (resume_on, .on() on a builder) are typed by the line entry.
+import "./line.js";
 import { Bridge } from "./bridge.js";
 import {
   AgentResponse,

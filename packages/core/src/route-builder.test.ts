@@ -1,5 +1,7 @@
 import { bufferCount, delay, filter as rxFilter, finalize, map as rxMap } from "rxjs";
 import { describe, expect, it } from "vitest";
+// Line's names (interrupt_on, .on() on a builder) are typed by the line entry.
+import "./line.js";
 import { Bridge } from "./bridge.js";
 import { Bus } from "./bus.js";
 import {

@@ -209,27 +209,6 @@ export class RouteBuilder<T, E extends object = object, P extends RoutePhase = "
     return this.#control("resume", args);
   }
 
-  /** Line's name for {@link RouteBuilder.interruptOn}. */
-  interrupt_on<I extends object>(
-    ...args: SettingArgs<P, [event: EventClass<I> | string, options?: ControlOptions<I>]>
-  ): RouteBuilder<T, E, "settings"> {
-    return this.#control("interrupt", args);
-  }
-
-  /** Line's name for {@link RouteBuilder.suspendOn}. */
-  suspend_on<I extends object>(
-    ...args: SettingArgs<P, [event: EventClass<I> | string, options?: ControlOptions<I>]>
-  ): RouteBuilder<T, E, "settings"> {
-    return this.#control("suspend", args);
-  }
-
-  /** Line's name for {@link RouteBuilder.resumeOn}. */
-  resume_on<I extends object>(
-    ...args: SettingArgs<P, [event: EventClass<I> | string, options?: ControlOptions<I>]>
-  ): RouteBuilder<T, E, "settings"> {
-    return this.#control("resume", args);
-  }
-
   /**
    * What a new trigger does while a generation runs: `"merge"` (default) runs both, `"switch"`
    * cancels the running one and starts the new one once it has torn down, `"concat"` queues,
@@ -247,20 +226,25 @@ export class RouteBuilder<T, E extends object = object, P extends RoutePhase = "
     return this.#next({ ...this.#config, concurrency: mode });
   }
 
-  /**
-   * Starts another route on the same bridge (Line-style chaining).
-   * @example bridge.on(A).map(f).on(B).map(g)
-   */
-  on<N extends object>(
-    event: EventClass<N>,
-    options?: RouteOptions<N>,
-  ): RouteBuilder<Message<N>, N, "settings">;
-  on(event: string, options?: RouteOptions<object>): RouteBuilder<Message, object, "settings">;
-  on(
-    event: EventSelector,
-    options?: RouteOptions<object>,
-  ): RouteBuilder<Message, object, "settings"> {
-    return this.#bridge.on(event as string, options);
+  // Line's names work at run time on every builder, so a ported app runs as it is; their types
+  // come with `import "@switchboard/core/line"`, which keeps one name per thing in completion.
+  static {
+    const proto = RouteBuilder.prototype as unknown as Record<string, unknown>;
+    const alias = (name: string, fn: unknown) =>
+      Object.defineProperty(proto, name, { value: fn, writable: true, configurable: true });
+    alias("interrupt_on", proto["interruptOn"]);
+    alias("suspend_on", proto["suspendOn"]);
+    alias("resume_on", proto["resumeOn"]);
+    alias(
+      "on",
+      function on(
+        this: RouteBuilder<unknown>,
+        event: EventSelector,
+        options?: RouteOptions<object>,
+      ) {
+        return this.#bridge.on(event as string, options);
+      },
+    );
   }
 
   #step<R>(step: Step): RouteBuilder<R, E> {

@@ -11,17 +11,29 @@ export interface LineStyleInput<D = unknown> {
   mapToEvents(data: D): Iterable<object> | AsyncIterable<object>;
 }
 
-/** Everything `bridge.withInputRouting()` accepts. */
+/**
+ * The input shapes `bridge.withInputRouting()` takes, by name: an async iterable or an Observable
+ * of events. `import "@switchboard/core/line"` adds Line's `{ get(), mapToEvents() }` as `line`.
+ */
+export interface InputSources {
+  asyncIterable: AsyncIterable<object>;
+  observable: Observable<object>;
+}
+
+/** What `bridge.withInputRouting()` takes: one of {@link InputSources}. */
+export type InputSource = InputSources[keyof InputSources];
+
+/** Everything `runInput` accepts at run time. */
 // `unknown`, not `never`: `get()` may return any data; `mapToEvents` is a method, so its
 // parameter is checked bivariantly and any data type fits.
-export type InputSource = AsyncIterable<object> | Observable<object> | LineStyleInput<unknown>;
+export type AnyInputSource = InputSource | LineStyleInput<unknown>;
 
 /**
  * Feeds `source` into `emit` until `signal` aborts or the source ends. Each emit is awaited, so a
  * pull-based source is back-pressured by the bus.
  */
 export async function runInput(
-  source: InputSource,
+  source: AnyInputSource,
   emit: (event: object) => void | PromiseLike<void>,
   signal: AbortSignal,
   log: Logger,
