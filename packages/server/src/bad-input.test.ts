@@ -41,6 +41,8 @@ async function expectErrorThenAlive(
   await client.send(raw);
   const error = await client.waitFor((f) => f.type === "error", { since });
   expect(error.type === "error" && error.content).toMatch(expected);
+  // Machine-readable: a client tells its own mistake from an agent failure by the code.
+  expect(error.type === "error" && error.code).toBe("PROTOCOL_ERROR");
   await client.say("still there?");
   expect((await client.reply({ since: client.frames.indexOf(error) + 1 })).text).toBe(
     "You said: still there?",

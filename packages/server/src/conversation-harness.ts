@@ -1,4 +1,9 @@
-import { createLogger, SwitchboardError, type Logger } from "@switchboard/core";
+import {
+  createLogger,
+  SwitchboardError,
+  type Logger,
+  type SwitchboardErrorCode,
+} from "@switchboard/core";
 import {
   CloseCode,
   newCallId,
@@ -215,9 +220,14 @@ export class ConversationHarness implements Transport, AsyncDisposable {
     return true;
   }
 
-  /** Sends an `error` frame. */
-  sendError(content: string): boolean {
-    return this.send({ type: "error", content });
+  /**
+   * Sends an `error` frame, with a machine-readable `code` when given.
+   * @example harness.sendError('unknown frame type "shout"', "PROTOCOL_ERROR")
+   */
+  sendError(content: string, code?: SwitchboardErrorCode): boolean {
+    return this.send(
+      code === undefined ? { type: "error", content } : { type: "error", content, code },
+    );
   }
 
   /**
@@ -370,7 +380,7 @@ export class ConversationHarness implements Transport, AsyncDisposable {
   #reject(problem: string): void {
     this.stats.rejected++;
     this.log.debug({ problem }, "bad input frame");
-    this.sendError(problem);
+    this.sendError(problem, "PROTOCOL_ERROR");
   }
 
   #onClose(code: number, reason: string): void {
