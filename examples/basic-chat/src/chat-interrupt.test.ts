@@ -3,6 +3,7 @@ import { runChat, resolveWebSocketUrl } from "@switchboard/cli";
 import { ScriptedChat } from "@switchboard/openai";
 import { afterEach, describe, expect, it } from "vitest";
 import { createBasicChatApp } from "./agent.js";
+import { createBargeInChatApp } from "./barge-in-agent.js";
 
 const apps: { close(): Promise<void> }[] = [];
 afterEach(async () => {
@@ -59,6 +60,47 @@ describe("switchboard chat in a terminal", () => {
     // The long answer was cut: its closing sentence never arrived.
     expect(out.text()).not.toMatch(/I'll stop talking right away\./);
     expect(afterKey).toMatch(/\[tool\] get_weather \{"city":"Oslo"\}/);
+    keyboard.end();
+    expect(await done).toBe(0);
+  });
+
+  it("resumes the answer whole after a backchannel, with a barge-in policy on", async () => {
+    const app = createBargeInChatApp({
+      llm: new ScriptedChat({ firstTokenDelayMs: 0, interTokenDelayMs: 20 }),
+    });
+    apps.push(app);
+    const { url } = await app.listen({ port: 0, host: "127.0.0.1" });
+    const keyboard = new PassThrough();
+    const out = screen();
+    const done = runChat({
+      url: await resolveWebSocketUrl(url),
+      input: keyboard,
+      output: out.stream,
+      interactive: true,
+    });
+
+    await out.waitFor(/about the weather\./);
+    keyboard.write("Tell me about telephones\r");
+    await out.waitFor(/You said: "Tell me about telephones"/);
+    keyboard.write("m"); // talking over the agent: the server holds the answer
+    keyboard.write("m-hmm\r"); // a backchannel: it goes on where it was
+    await out.waitFor(/I'll stop talking right away\./);
+
+    // Every word of the answer arrived once, in order: the chunks in flight when the key was
+    // pressed were held by the fence and printed when the server resumed the answer.
+    const agentSaid = [...out.text().matchAll(/agent > ([^\n]*)/g)].map((m) => m[1] ?? "");
+    const answer = agentSaid
+      .slice(agentSaid.findIndex((line) => line.startsWith('You said: "Tell me about telephones"')))
+      .join(" ")
+      .replace(/ \(first chunk \d+ ms\)$/, "")
+      // The terminal echoes the first key at the end of the agent's line, before the line breaks.
+      .replace(/(?<=\.)m(?= )/, "");
+    expect(answer).toBe(
+      'You said: "Tell me about telephones". I\'m a scripted model running offline, so I can ' +
+        "only echo what I hear. To talk to a real model, set OPENAI_API_KEY, or OPENAI_BASE_URL " +
+        "for a local server. Meanwhile, try interrupting me in the middle of a sentence: I'll " +
+        "stop talking right away.",
+    );
     keyboard.end();
     expect(await done).toBe(0);
   });

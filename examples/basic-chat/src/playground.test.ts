@@ -1,5 +1,6 @@
 import { existsSync } from "node:fs";
 import { mkdir } from "node:fs/promises";
+import { tmpdir } from "node:os";
 import { dirname, join } from "node:path";
 import { fileURLToPath } from "node:url";
 import { ScriptedChat } from "@switchboard/openai";
@@ -10,7 +11,14 @@ import { createBasicChatApp } from "./agent.js";
 
 /** Debian's chromium; `.ci/run` installs it when missing. */
 const CHROMIUM = "/usr/bin/chromium";
-const SCREENSHOT = join(dirname(fileURLToPath(import.meta.url)), "../../../docs/playground.png");
+/**
+ * The docs' screenshot is rewritten only when asked (`UPDATE_SCREENSHOT=1 pnpm test`), so a test
+ * run leaves the tree clean; otherwise the screenshot is still taken, into a temp folder.
+ */
+const SCREENSHOT =
+  process.env["UPDATE_SCREENSHOT"] === "1"
+    ? join(dirname(fileURLToPath(import.meta.url)), "../../../docs/playground.png")
+    : join(tmpdir(), `switchboard-playground-${process.pid}.png`);
 const haveChromium = existsSync(CHROMIUM);
 const inCI = process.env["CI"] !== undefined && process.env["CI"] !== "";
 

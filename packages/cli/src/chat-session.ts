@@ -1,5 +1,11 @@
 import { createInterface, emitKeypressEvents } from "node:readline";
-import { GenerationFence, isGenerationComplete, type InputFrame } from "@switchboard/protocol";
+import {
+  AGENT_RESUMED_EVENT,
+  GenerationFence,
+  isGenerationComplete,
+  type FencedFrame,
+  type InputFrame,
+} from "@switchboard/protocol";
 import WebSocket from "ws";
 
 /** Options of {@link runChat}. */
@@ -40,8 +46,8 @@ export async function runChat(options: ChatOptions): Promise<number> {
   /** Resolves when the agent's current reply ends (piped mode waits on it before the next line). */
   let idle: { promise: Promise<void>; resolve: () => void } | undefined;
   let firstFrame: (() => void) | undefined;
-  /** The generations the user talked over: their late frames are dropped. */
-  const fence = new GenerationFence();
+  /** The generations the user talked over: their late frames are dropped (or given back on resume). */
+  const fence = new GenerationFence<FencedFrame & { frame: Frame }>();
   let turnStartedAt: number | undefined;
   let firstChunkMs: number | undefined;
   let interruptSent = false;
@@ -80,7 +86,17 @@ export async function runChat(options: ChatOptions): Promise<number> {
     }
     const generationId =
       typeof frame["generation_id"] === "string" ? frame["generation_id"] : undefined;
-    if (!fence.admit({ generation_id: generationId })) return;
+    const event = typeof frame["event"] === "string" ? frame["event"] : undefined;
+    if (!fence.admit({ type: frame.type, event, generation_id: generationId, frame })) return;
+    render(frame);
+    // A barge-in policy resumed the answer: what was in flight when the user spoke comes next.
+    if (event === AGENT_RESUMED_EVENT && generationId !== undefined) {
+      for (const held of fence.takeHeld(generationId)) render(held.frame);
+    }
+  });
+
+  /** Prints one admitted frame. */
+  function render(frame: Frame): void {
     switch (frame.type) {
       case "message": {
         if (!agentTalking) {
@@ -142,7 +158,7 @@ export async function runChat(options: ChatOptions): Promise<number> {
       default:
         if (options.verbose === true) writeLine(`[frame] ${stringify(frame)}`);
     }
-  });
+  }
 
   await opened;
 

@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { GenerationFence } from "./generation-fence.js";
+import { FENCE_MAX_HELD_FRAMES, GenerationFence } from "./generation-fence.js";
 
 describe("GenerationFence", () => {
   it("admits everything until an interrupt, then drops the interrupted generation's late frames", () => {
@@ -40,6 +40,39 @@ describe("GenerationFence", () => {
       true,
     );
     expect(fence.isFenced({ generation_id: "g1" })).toBe(true);
+  });
+
+  it("gives back, on resume, the frames it dropped while the generation was fenced", () => {
+    // A chunk in flight when the user spoke arrives after the client fenced its generation; the
+    // server counted it delivered, so if a barge-in policy resumes the generation the client must
+    // still render it: dropped for good, the resumed answer would miss a word.
+    const fence = new GenerationFence<{ type: string; content?: string; generation_id: string }>();
+    fence.admit({ type: "message", content: "running offline,", generation_id: "g1" });
+    fence.interrupt();
+    expect(fence.admit({ type: "message", content: " so", generation_id: "g1" })).toBe(false);
+    expect(fence.admit({ type: "message", content: " I", generation_id: "g1" })).toBe(false);
+    expect(fence.admit({ type: "log_event", event: "agent_resumed", generation_id: "g1" })).toBe(
+      true,
+    );
+    expect(fence.takeHeld("g1").map((f) => f.content)).toEqual([" so", " I"]);
+    expect(fence.takeHeld("g1")).toEqual([]); // given back once
+  });
+
+  it("forgets a fenced generation's frames once another generation speaks", () => {
+    const fence = new GenerationFence();
+    fence.admit({ type: "message", generation_id: "g1" });
+    fence.interrupt();
+    fence.admit({ type: "message", generation_id: "g1" });
+    expect(fence.admit({ type: "message", generation_id: "g2" })).toBe(true);
+    expect(fence.takeHeld("g1")).toEqual([]);
+  });
+
+  it(`holds at most FENCE_MAX_HELD_FRAMES (${FENCE_MAX_HELD_FRAMES}) frames`, () => {
+    const fence = new GenerationFence();
+    fence.admit({ generation_id: "g1" });
+    fence.interrupt();
+    for (let i = 0; i < FENCE_MAX_HELD_FRAMES + 10; i++) fence.admit({ generation_id: "g1" });
+    expect(fence.takeHeld("g1")).toHaveLength(FENCE_MAX_HELD_FRAMES);
   });
 
   it("fences nothing when nothing is speaking", () => {

@@ -35,6 +35,6 @@ export {
   type OutputFrameRow,
   type OutputFieldSource,
 } from "./frame-event-tables.js";
-export { GenerationFence } from "./generation-fence.js";
+export { GenerationFence, FENCE_MAX_HELD_FRAMES, type FencedFrame } from "./generation-fence.js";
 export { CloseCode, type InputPort, type Transport, type TransportEnd } from "./transport.js";
 export { newCallId, MAX_CALL_ID_LENGTH } from "./call-id.js";

@@ -1,4 +1,6 @@
 import {
+  AGENT_PAUSED_EVENT,
+  AGENT_RESUMED_EVENT,
   GenerationFence,
   isGenerationComplete,
   type OutputFrame,
@@ -21,6 +23,8 @@ interface Turn {
   /** When the user's turn ended (`user_state idle` sent), for TTFC. */
   requestedAt: number | undefined;
   done: boolean;
+  /** A barge-in policy holds it (`agent_paused`): it resumes or is cancelled. */
+  paused: boolean;
 }
 
 /** The views the conversation drives. */
@@ -41,7 +45,7 @@ export interface ConversationViews {
 export class Conversation {
   readonly #session: Session;
   readonly #views: ConversationViews;
-  readonly #fence = new GenerationFence();
+  readonly #fence = new GenerationFence<OutputFrame>();
   #turns = 0;
   #current: Turn | undefined;
   #userSpeaking = false;
@@ -63,7 +67,8 @@ export class Conversation {
    */
   userStartsSpeaking(): void {
     const turn = this.#current;
-    if (turn !== undefined && !turn.done) {
+    // A paused answer is already held by the server, waiting for what the user says.
+    if (turn !== undefined && !turn.done && !turn.paused) {
       if (turn.generationId !== undefined) this.#fence.fence(turn.generationId);
       this.#interruptTurn(turn);
     }
@@ -98,6 +103,13 @@ export class Conversation {
       return;
     }
     const incoming = frame as AgentFrame;
+    if (incoming.type === "log_event" && incoming.event === AGENT_PAUSED_EVENT) {
+      // News about the generation the user just talked over (and the page fenced): the server
+      // holds it while its barge-in policy decides. Read before the fence, which drops the rest.
+      this.#views.timeline.add("in", incoming, at, false);
+      this.#onPaused(incoming.generation_id);
+      return;
+    }
     const admitted = this.#fence.admit(incoming);
     this.#views.timeline.add("in", incoming, at, !admitted);
     if (admitted) this.#onAgentFrame(incoming, at);
@@ -112,7 +124,7 @@ export class Conversation {
         this.#onTool(this.#turnFor(frame.generation_id), frame, at);
         return;
       case "log_event":
-        this.#onLogEvent(frame);
+        this.#onLogEvent(frame, at);
         return;
       case "error":
         this.#views.transcript.addNote(`error: ${frame.content}`, "error");
@@ -147,6 +159,7 @@ export class Conversation {
       metrics: { turn: ++this.#turns, ttfcMs: undefined, chunks: 0, interrupted: false, tools: [] },
       requestedAt: this.#idleSentAt,
       done: false,
+      paused: false,
     };
     this.#idleSentAt = undefined;
     this.#current = turn;
@@ -184,12 +197,14 @@ export class Conversation {
     this.#views.metrics.update(turn.metrics);
   }
 
-  #onLogEvent(frame: OutputFrameOf<"log_event">): void {
+  #onLogEvent(frame: OutputFrameOf<"log_event">, at: number): void {
     if (isGenerationComplete(frame)) {
       const current = this.#current;
       if (current !== undefined && current.generationId === frame.generation_id) {
         this.#finish(current);
       }
+    } else if (frame.event === AGENT_RESUMED_EVENT) {
+      this.#onResumed(frame.generation_id, at);
     } else if (frame.event === DEBUG_EVENTS.topology) {
       this.#views.routes.draw(frame.metadata as DebugTopology);
     } else if (frame.event === DEBUG_EVENTS.trace) {
@@ -212,8 +227,46 @@ export class Conversation {
     if (turn?.generationId === generationId && !turn.done) this.#interruptTurn(turn);
   }
 
+  /**
+   * The server holds the answer the user talked over (a barge-in policy): it is not interrupted
+   * yet. Its speech stays cut; the line says "paused" until it resumes or is cancelled.
+   */
+  #onPaused(generationId: string | undefined): void {
+    const turn = this.#current;
+    if (turn === undefined || generationId === undefined || turn.generationId !== generationId) {
+      return;
+    }
+    turn.done = false;
+    turn.paused = true;
+    turn.metrics.interrupted = false;
+    turn.line.markPaused();
+    this.#views.metrics.update(turn.metrics);
+  }
+
+  /**
+   * The user did not really interrupt (a backchannel, a short utterance, silence): the held answer
+   * goes on where it was, on the same line (the fence admits its frames again). The user's
+   * utterance started no turn, so it gives the next answer no TTFC start.
+   */
+  #onResumed(generationId: string | undefined, at: number): void {
+    const turn = this.#current;
+    if (turn === undefined || generationId === undefined || turn.generationId !== generationId) {
+      return;
+    }
+    turn.done = false;
+    turn.paused = false;
+    turn.metrics.interrupted = false;
+    turn.line.markResumed();
+    this.#idleSentAt = undefined;
+    this.#views.metrics.update(turn.metrics);
+    // Chunks in flight when the user spoke were fenced on arrival; the server counted them
+    // delivered, so they belong to the resumed answer, before what follows.
+    for (const frame of this.#fence.takeHeld(generationId)) this.#onAgentFrame(frame, at);
+  }
+
   #interruptTurn(turn: Turn): void {
     turn.done = true;
+    turn.paused = false;
     turn.metrics.interrupted = true;
     turn.line.markInterrupted();
     this.#views.speaker.cancel();
@@ -222,6 +275,11 @@ export class Conversation {
 
   #finish(turn: Turn | undefined): void {
     if (turn === undefined || turn.done) return;
+    // A held answer that never resumed was cancelled: the next answer has started.
+    if (turn.paused) {
+      this.#interruptTurn(turn);
+      return;
+    }
     turn.done = true;
     turn.line.markComplete();
     this.#views.speaker.flush();

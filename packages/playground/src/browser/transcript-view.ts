@@ -25,15 +25,30 @@ export class AgentLine {
 
   /** The user talked over it: stopped, and says so. */
   markInterrupted(): void {
-    this.element.classList.remove("streaming");
-    this.element.classList.add("interrupted");
-    this.element.dataset["state"] = "interrupted";
-    this.#status.textContent = "interrupted";
+    this.#state("interrupted", "interrupted");
+  }
+
+  /** The server holds it while a barge-in policy decides whether the user really interrupted. */
+  markPaused(): void {
+    this.#state("paused", "paused");
+  }
+
+  /** The user did not really interrupt: it goes on where it was. */
+  markResumed(): void {
+    this.#state("streaming", "resumed");
+    this.element.dataset["state"] = "resumed";
   }
 
   markComplete(): void {
     this.element.classList.remove("streaming");
     this.element.dataset["state"] = "complete";
+  }
+
+  #state(state: "interrupted" | "paused" | "streaming", status: string): void {
+    this.element.classList.remove("streaming", "interrupted", "paused");
+    this.element.classList.add(state);
+    this.element.dataset["state"] = state;
+    this.#status.textContent = status;
   }
 }
 
