@@ -229,7 +229,8 @@ export class RouteBuilder<T, E extends object = object, P extends RoutePhase = "
   // Line's names work at run time on every builder, so a ported app runs as it is; their types
   // come with `import "@switchboard/core/line"`, which keeps one name per thing in completion.
   static {
-    const proto = RouteBuilder.prototype as unknown as Record<string, unknown>;
+    // `this`, not the class name: tsc emits an alias for the name that is unset in a static block.
+    const proto = this.prototype as unknown as Record<string, unknown>;
     const alias = (name: string, fn: unknown) =>
       Object.defineProperty(proto, name, { value: fn, writable: true, configurable: true });
     alias("interrupt_on", proto["interruptOn"]);
