@@ -23,6 +23,9 @@ const CJK_PHRASE_MARKS = "，、：；";
 const CLOSERS = "\"'”’»)]」』）〉》`“‘«‹›";
 /** Opening punctuation that may stand before the next sentence's first word. */
 const OPENERS = "\"'“‘„«‹([{¿¡「『（《";
+/** Marks {@link quoteState} reads. */
+const QUOTES = "\"“”„«»《》`‘'’";
+const SINGLE_QUOTES = "`‘'’";
 
 /** English words that start sentences and are never a name after "Mr." or "Mrs.". */
 const STARTERS = new Set(
@@ -132,7 +135,8 @@ export class SentenceScanner {
     this.#terminators = options.terminators ?? "";
     const marks = LATIN_MARKS + OTHER_MARKS + this.#terminators;
     const phraseMarks = this.#phrases ? PHRASE_MARKS + CJK_PHRASE_MARKS : "";
-    this.#candidates = new RegExp(`[${escapeClass(marks + phraseMarks)}\\n]`, "gu");
+    // ";" may end a sentence before a capital; "•" opens a list item wherever it stands.
+    this.#candidates = new RegExp(`[${escapeClass(marks + phraseMarks)};•\\n]`, "gu");
   }
 
   /** Adds text; returns the boundaries it settled, in order. */
@@ -207,6 +211,10 @@ export class SentenceScanner {
       return { kind: "split", at: end, sentence: true };
     }
 
+    if (mark === "•") return this.#bullet(text, p, limit, settled);
+    if (mark === ";" && !this.#terminators.includes(mark)) {
+      return this.#semicolon(text, p, limit, settled, lo, sentenceStartKnown);
+    }
     const phraseMark = PHRASE_MARKS.includes(mark) || CJK_PHRASE_MARKS.includes(mark);
     if (phraseMark && !this.#terminators.includes(mark)) {
       return this.#phraseEnd(text, p, limit, settled, CJK_PHRASE_MARKS.includes(mark));
@@ -251,6 +259,19 @@ export class SentenceScanner {
         const rest = text.slice(s, Math.min(limit, s + 6));
         const extra = /^(?:\[\d{1,3}\]|'{1,2}(?=\s)|[»”](?=\s))/u.exec(rest);
         if (extra !== null) {
+          if (extra[0].startsWith("'")) {
+            const closes = closesSentence(
+              text,
+              lo,
+              s,
+              extra[0].length,
+              limit,
+              settled,
+              sentenceStartKnown,
+            );
+            if (closes === undefined) return WAIT;
+            if (!closes) break;
+          }
           s = skipSpace(text, s + extra[0].length, limit);
           continue;
         }
@@ -265,7 +286,7 @@ export class SentenceScanner {
     const none: Decision = { kind: "none", resume: q };
     // Inside an open quotation the sentence goes on: "How many? I don't know."
     const sentence = (): Decision =>
-      sentenceStartKnown && insideQuote(text.slice(lo, at))
+      sentenceStartKnown && quoteState(text.slice(lo, at)).open
         ? none
         : { kind: "split", at, sentence: true };
     const pause = (): Decision =>
@@ -281,7 +302,10 @@ export class SentenceScanner {
 
     // The first letter of what follows, past opening quotes and brackets.
     let f = s;
-    while (f < limit && OPENERS.includes(text[f] ?? "")) f += 1;
+    // "'' and adult voices": a quote standing alone before the word counts as an opener.
+    while (f < limit && (OPENERS.includes(text[f] ?? "") || (f > s && /\s/u.test(text[f] ?? "")))) {
+      f += 1;
+    }
     if (f >= limit) return settled ? sentence() : WAIT;
     const first = text[f] ?? "";
     // A list marker opens its line: "1. Buy milk", "a. The item" (in a list).
@@ -397,6 +421,50 @@ export class SentenceScanner {
     return head.length === next.length && !settled ? undefined : false;
   }
 
+  /**
+   * A "•" after whitespace, other than the one that opens the sentence, starts a new list item:
+   * "• 9. The first item • 10. The second item". A bullet is never part of a sentence's prose.
+   */
+  #bullet(text: string, p: number, limit: number, settled: boolean): Decision {
+    const none: Decision = { kind: "none", resume: p + 1 };
+    const start = Math.max(0, this.#sentenceStart - this.#windowStart);
+    if (!/\s/u.test(text[p - 1] ?? "") || skipSpace(text, start, p) >= p) return none;
+    if (p + 1 >= limit) return settled ? none : WAIT;
+    return /\s/u.test(text[p + 1] ?? "") ? { kind: "split", at: p, sentence: true } : none;
+  }
+
+  /**
+   * A ";" before a capitalised word ends a sentence: "It works; Then we left." In a cased
+   * language the word after a semicolon is lower-case unless the writer began a new sentence or
+   * wrote a name, and a cut at a semicolon falls on a pause the voice makes anyway. "I", acronyms
+   * ("; NASA said") and German (which capitalises every noun) do not count. Otherwise ";" is a
+   * phrase end in phrase mode and nothing in sentence mode.
+   */
+  #semicolon(
+    text: string,
+    p: number,
+    limit: number,
+    settled: boolean,
+    lo: number,
+    sentenceStartKnown: boolean,
+  ): Decision {
+    const phrase = (): Decision =>
+      this.#phrases
+        ? this.#phraseEnd(text, p, limit, settled, false)
+        : { kind: "none", resume: p + 1 };
+    if (this.#tables.language === "de") return phrase();
+    const s = skipSpace(text, p + 1, limit);
+    if (s + 1 >= limit) return settled ? phrase() : WAIT;
+    if (s === p + 1) return phrase();
+    const first = text[s] ?? "";
+    const second = text[s + 1] ?? "";
+    if (!/\p{Lu}/u.test(first)) return phrase();
+    // "I" alone ("I think", "I'm") and acronyms are written capitalised mid-sentence.
+    if (/\p{Lu}/u.test(second) || (first === "I" && !/\p{L}/u.test(second))) return phrase();
+    if (sentenceStartKnown && quoteState(text.slice(lo, s)).open) return phrase();
+    return { kind: "split", at: s, sentence: true };
+  }
+
   /** A phrase mark: `, ; :` need whitespace after them, CJK marks do not. */
   #phraseEnd(text: string, p: number, limit: number, settled: boolean, cjk: boolean): Decision {
     let r = p + 1;
@@ -487,17 +555,47 @@ function isMark(c: string, terminators: string): boolean {
   );
 }
 
+/** Words written with a leading apostrophe, which opens no quotation: "'cause", "'em", "'n'". */
+const ELIDED = /^(?:em|tis|twas|til|cause|bout|round|n|s)(?![\p{L}])/iu;
+
+/** What a sentence so far says about quotations. */
+interface QuoteState {
+  /** A quotation is open at the end of the text. */
+  readonly open: boolean;
+  /** The text opens or closes a quotation somewhere. */
+  readonly any: boolean;
+}
+
 /**
- * True when `text` (a sentence so far) leaves a quotation open: an odd number of `"`, more
- * openers than closers of “ ” (or „ “), « » (either way round, as German uses »…«), or 《 》.
+ * Reads the quotation marks of `text` (a sentence so far): an odd number of `"`, more openers
+ * than closers of “ ” (or „ “), « » (either way round, as German uses »…«), 《 》, or of single
+ * quotes (see {@link singleQuoteAt}). A single quote standing alone between spaces, as tokenised
+ * text writes both kinds, opens a quotation at the start of the sentence, closes an open one
+ * elsewhere, and is ignored otherwise ("Bloodlines '' ( also known as …" closes a quotation begun
+ * before). A closer with nothing open is ignored too.
  */
-function insideQuote(text: string): boolean {
+function quoteState(text: string): QuoteState {
   let straight = 0;
   let curly = 0;
   let low = 0;
   let guillemets = 0;
   let book = 0;
-  for (const c of text) {
+  let single = 0;
+  let any = false;
+  for (let i = 0; i < text.length; i++) {
+    const c = text[i] ?? "";
+    if (!QUOTES.includes(c)) continue;
+    if (SINGLE_QUOTES.includes(c)) {
+      const { kind, length } = singleQuoteAt(text, i);
+      i += length - 1;
+      const atStart = kind === "alone" && /^[\s"“„«]*$/u.test(text.slice(0, i + 1 - length));
+      if (kind === "opener" || atStart) single += 1;
+      else if ((kind === "closer" || kind === "alone") && single > 0) single -= 1;
+      else continue;
+      any = true;
+      continue;
+    }
+    any = true;
     if (c === '"') straight += 1;
     else if (c === "“") curly += 1;
     else if (c === "”") curly -= 1;
@@ -509,7 +607,70 @@ function insideQuote(text: string): boolean {
   }
   // With „ the closing mark is “: „…“ balances low against curly.
   const curlyOpen = low > 0 ? low + curly > 0 && low > curly : curly > 0;
-  return straight % 2 === 1 || curlyOpen || guillemets !== 0 || book > 0;
+  const open = straight % 2 === 1 || curlyOpen || guillemets !== 0 || book > 0 || single > 0;
+  return { open, any };
+}
+
+/**
+ * Whether the ' or '' standing alone at `at` (after a sentence end and a space) closes that
+ * sentence rather than opening the next: it closes when the sentence leaves a quotation open,
+ * opens when the sentence's quotations are all closed, and, when the sentence has none (or its
+ * start is out of sight), opens only if a closing quote comes before the next sentence ends:
+ * "singer . ' Blessings of Baapu ' and …" opens, "to do ? '' Graham was convicted ." closes a
+ * quotation begun before. Undefined while the text that decides is still arriving.
+ */
+function closesSentence(
+  text: string,
+  lo: number,
+  at: number,
+  length: number,
+  limit: number,
+  settled: boolean,
+  sentenceStartKnown: boolean,
+): boolean | undefined {
+  if (sentenceStartKnown) {
+    const state = quoteState(text.slice(lo, at));
+    if (state.open) return true;
+    if (state.any) return false;
+  }
+  let sawMark = false;
+  for (let j = at + length; j < limit; j++) {
+    const c = text[j] ?? "";
+    if (SINGLE_QUOTES.includes(c)) {
+      const { kind, length: run } = singleQuoteAt(text, j);
+      if (kind === "closer" || kind === "alone") return false;
+      j += run - 1;
+    } else if (sawMark && !/\s/u.test(c)) return true;
+    else if (".!?…".includes(c)) sawMark = true;
+  }
+  return settled ? true : undefined;
+}
+
+/**
+ * What the run of ' ’ or ` at `i` is (a run of two, "''" or "``", is one mark, as tokenised
+ * text writes double quotes): standing alone between spaces, an opener before a word, a closer
+ * after one, or an apostrophe: inside a word ("don't"), or before "cause", "em", "90s".
+ */
+function singleQuoteAt(
+  text: string,
+  i: number,
+): { kind: "alone" | "opener" | "closer" | "apostrophe"; length: number } {
+  const c = text[i] ?? "";
+  const length = text[i + 1] === c && c !== "’" ? 2 : 1;
+  if (c === "‘") return { kind: "opener", length };
+  const spaceBefore = i === 0 || /[\s([{\-–—:]/u.test(text[i - 1] ?? "");
+  const next = i + length;
+  const spaceAfter = next >= text.length || /[\s.,;:!?)\]}]/u.test(text[next] ?? "");
+  if (spaceBefore && spaceAfter) return { kind: c === "’" ? "apostrophe" : "alone", length };
+  if (spaceBefore) {
+    if (c === "`") return { kind: "opener", length };
+    const word = c === "'" && /\p{L}/u.test(text[next] ?? "");
+    return {
+      kind: word && !ELIDED.test(text.slice(next, next + 6)) ? "opener" : "apostrophe",
+      length,
+    };
+  }
+  return { kind: spaceAfter ? "closer" : "apostrophe", length };
 }
 
 /** A lower-case letter in a script where case marks a sentence start (not Georgian). */
