@@ -173,6 +173,42 @@ describe("bufferSentences", () => {
       ],
       ["an inline numbered list", "1.) Book it. 2.) Pay it.", ["1.) Book it. ", "2.) Pay it."]],
       [
+        "an inline list of ')' items",
+        "1) Book it 2) Pay it 3) Go",
+        ["1) Book it ", "2) Pay it ", "3) Go"],
+      ],
+      ["an inline list of roman ')' items", "i) One ii) Two", ["i) One ", "ii) Two"]],
+      [
+        "an inline list that skips a number",
+        "1) Book it 3) Pay it",
+        ["1) Book it 3) Pay it"],
+      ],
+      [
+        "')' items inside prose",
+        "We need to 1) buy milk, 2) call mom. Done.",
+        ["We need to 1) buy milk, 2) call mom. ", "Done."],
+      ],
+      [
+        "'.)' items inline",
+        "a.) The first item b.) The second item",
+        ["a.) The first item ", "b.) The second item"],
+      ],
+      [
+        "'.)' closing a parenthesis",
+        "He left (at 2.) Then we ate.",
+        ["He left (at 2.) ", "Then we ate."],
+      ],
+      [
+        "a letter enumeration",
+        "a. The first item b. The second item. Take x and y. Then go.",
+        ["a. The first item b. The second item. ", "Take x and y. ", "Then go."],
+      ],
+      [
+        "bullets inline",
+        "• 9. The first item • 10. The second item",
+        ["• 9. The first item ", "• 10. The second item"],
+      ],
+      [
         "'!' before a lower-case word",
         'He shouted "Stop!" and ran. It rained.',
         ['He shouted "Stop!" and ran. ', "It rained."],

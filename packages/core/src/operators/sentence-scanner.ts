@@ -135,8 +135,8 @@ export class SentenceScanner {
     this.#terminators = options.terminators ?? "";
     const marks = LATIN_MARKS + OTHER_MARKS + this.#terminators;
     const phraseMarks = this.#phrases ? PHRASE_MARKS + CJK_PHRASE_MARKS : "";
-    // ";" may end a sentence before a capital; "•" opens a list item wherever it stands.
-    this.#candidates = new RegExp(`[${escapeClass(marks + phraseMarks)};•\\n]`, "gu");
+    // ";" may end a sentence before a capital; "•" and "2)" open a list item wherever they stand.
+    this.#candidates = new RegExp(`[${escapeClass(marks + phraseMarks)};•)\\n]`, "gu");
   }
 
   /** Adds text; returns the boundaries it settled, in order. */
@@ -212,6 +212,7 @@ export class SentenceScanner {
     }
 
     if (mark === "•") return this.#bullet(text, p, limit, settled);
+    if (mark === ")") return this.#nextItem(text, p, limit, settled, lo, sentenceStartKnown);
     if (mark === ";" && !this.#terminators.includes(mark)) {
       return this.#semicolon(text, p, limit, settled, lo, sentenceStartKnown);
     }
@@ -327,6 +328,12 @@ export class SentenceScanner {
         return none;
       }
     }
+    if (token !== undefined && text[q] === ")" && isEnumerator(token.word)) {
+      // "a.) The first item b.) The second item": a ".)" that closes no "(" ends an enumerator.
+      if (!opensParenthesis(text.slice(lo, token.start))) return none;
+    }
+    // "a. The first item": "a." opening a sentence starts an enumeration, not a sentence.
+    if (token !== undefined && atStart && /^\(?a\.$/u.test(token.word)) return none;
     if (isLowerCase(first)) return pause();
     if (isMark(first, this.#terminators) || /[,;:]/u.test(first)) return pause();
     // "HOWELL, Mich. - Blissfield…": a dash after the mark continues the line.
@@ -385,6 +392,10 @@ export class SentenceScanner {
         : sentence();
     }
     if (/^\p{L}\.$/u.test(token.word)) {
+      // "a. The first item b. The second item": the next letter of an enumeration.
+      if (sentenceStartKnown && continuesEnumeration(text.slice(lo, token.start), token.word)) {
+        return none;
+      }
       if (!/\p{Lu}/u.test(token.word)) return sentence();
       // "you and I. Did…" ends; "Albert I. Jones", "John F. Kennedy", "M. Dupont" do not.
       if (
@@ -431,6 +442,31 @@ export class SentenceScanner {
     if (!/\s/u.test(text[p - 1] ?? "") || skipSpace(text, start, p) >= p) return none;
     if (p + 1 >= limit) return settled ? none : WAIT;
     return /\s/u.test(text[p + 1] ?? "") ? { kind: "split", at: p, sentence: true } : none;
+  }
+
+  /**
+   * The ")" of an enumerator that continues the one opening the sentence starts a new item:
+   * "1) The first item 2) The second item", "a.) One b.) Two". Only a sentence that opens with an
+   * enumerator is a list; "We need to 1) buy milk, 2) call" stays one sentence.
+   */
+  #nextItem(
+    text: string,
+    p: number,
+    limit: number,
+    settled: boolean,
+    lo: number,
+    sentenceStartKnown: boolean,
+  ): Decision {
+    const none: Decision = { kind: "none", resume: p + 1 };
+    if (!sentenceStartKnown) return none;
+    const item = /(?<=\s)\(?([\p{L}\p{N}]{1,6})(\.?)$/u.exec(text.slice(lo, p));
+    if (item === null) return none;
+    if (p + 1 >= limit) return settled ? none : WAIT;
+    if (!/\s/u.test(text[p + 1] ?? "")) return none;
+    const opening = /^[\s*•\-–]*\(?([\p{L}\p{N}]{1,6})(\.?)\)\s/u.exec(text.slice(lo, p));
+    if (opening === null || opening[2] !== item[2]) return none;
+    if (!follows(opening[1] ?? "", item[1] ?? "")) return none;
+    return { kind: "split", at: lo + item.index, sentence: true };
   }
 
   /**
@@ -689,6 +725,60 @@ function skipBullets(text: string, from: number, limit: number): number {
   let i = from;
   while (i < limit && /[\s*•\-–]/u.test(text[i] ?? "")) i += 1;
   return i;
+}
+
+/** True when enumerator `next` comes right after `previous`: "1" "2", "a" "b", "ii" "iii". */
+function follows(previous: string, next: string): boolean {
+  if (/^\d+$/u.test(previous)) return /^\d+$/u.test(next) && Number(next) === Number(previous) + 1;
+  if (/^[a-z]$|^[A-Z]$/u.test(previous) && next.length === 1) {
+    if (next.charCodeAt(0) === previous.charCodeAt(0) + 1) return true;
+  }
+  const a = romanValue(previous);
+  const b = romanValue(next);
+  return (
+    a !== undefined &&
+    b !== undefined &&
+    b === a + 1 &&
+    (previous === previous.toLowerCase()) === (next === next.toLowerCase())
+  );
+}
+
+/** The value of a roman numeral up to 100 ("iv" is 4), or undefined. */
+function romanValue(numeral: string): number | undefined {
+  if (!/^(?:[ivxlc]+|[IVXLC]+)$/u.test(numeral)) return undefined;
+  const values: Record<string, number> = { i: 1, v: 5, x: 10, l: 50, c: 100 };
+  let total = 0;
+  const digits = [...numeral.toLowerCase()].map((d) => values[d] ?? 0);
+  digits.forEach((value, index) => {
+    total += value < (digits[index + 1] ?? 0) ? -value : value;
+  });
+  return total;
+}
+
+/** An item's enumerator with its dot: "1.", "a.", "ii.", "IV.". */
+function isEnumerator(word: string): boolean {
+  return LETTER_MARKER.test(word) || LIST_MARKER.test(word);
+}
+
+/** True when `text` leaves a "(" open. */
+function opensParenthesis(text: string): boolean {
+  let depth = 0;
+  for (const c of text) {
+    if (c === "(") depth += 1;
+    else if (c === ")" && depth > 0) depth -= 1;
+  }
+  return depth > 0;
+}
+
+/**
+ * True when `letter` ("b.") follows the previous letter of an enumeration in `sentence`:
+ * "a. The first item b." (an "a." or "a)" standing as a word before it).
+ */
+function continuesEnumeration(sentence: string, letter: string): boolean {
+  const code = letter.charCodeAt(0);
+  if (!/^[b-z]\.$/u.test(letter)) return false;
+  const previous = String.fromCharCode(code - 1);
+  return new RegExp(`(?:^|\\s)\\(?${previous}[.)]\\s`, "u").test(sentence);
 }
 
 /** Dotted acronyms: "U.S.", "N.A.S.A.", "U.S" + "." in tokenised text. */
