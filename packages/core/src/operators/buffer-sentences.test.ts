@@ -178,11 +178,7 @@ describe("bufferSentences", () => {
         ["1) Book it ", "2) Pay it ", "3) Go"],
       ],
       ["an inline list of roman ')' items", "i) One ii) Two", ["i) One ", "ii) Two"]],
-      [
-        "an inline list that skips a number",
-        "1) Book it 3) Pay it",
-        ["1) Book it 3) Pay it"],
-      ],
+      ["an inline list that skips a number", "1) Book it 3) Pay it", ["1) Book it 3) Pay it"]],
       [
         "')' items inside prose",
         "We need to 1) buy milk, 2) call mom. Done.",

@@ -669,11 +669,15 @@ function closesSentence(
     if (state.open) return true;
     if (state.any) return false;
   }
+  // Read only up to `limit`, so what is decided never depends on how much text has arrived.
+  const view = text.slice(0, limit);
   let sawMark = false;
   for (let j = at + length; j < limit; j++) {
     const c = text[j] ?? "";
     if (SINGLE_QUOTES.includes(c)) {
-      const { kind, length: run } = singleQuoteAt(text, j);
+      // A quote's kind depends on up to 7 characters after it ("'cause").
+      if (!settled && j + 8 >= limit) return undefined;
+      const { kind, length: run } = singleQuoteAt(view, j);
       if (kind === "closer" || kind === "alone") return false;
       j += run - 1;
     } else if (sawMark && !/\s/u.test(c)) return true;
