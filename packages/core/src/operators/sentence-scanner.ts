@@ -85,6 +85,20 @@ type Decision =
 
 const WAIT: Decision = { kind: "wait" };
 
+/** A candidate mark at `p` and what the rules deciding it may read. */
+interface Candidate {
+  readonly text: string;
+  readonly p: number;
+  /** How far the rules may read: the text's end, or `MAX_LOOK_AHEAD` past `p`. */
+  readonly limit: number;
+  /** Reaching `limit` decides: the stream ended or the look-ahead is spent. */
+  readonly settled: boolean;
+  /** Where the rules may start reading: the sentence start, or `LOOK_BEHIND` before `p`. */
+  readonly lo: number;
+  /** Whether `lo` is the sentence start. */
+  readonly sentenceStartKnown: boolean;
+}
+
 /**
  * Options of {@link SentenceScanner}.
  */
@@ -212,9 +226,10 @@ export class SentenceScanner {
     }
 
     if (mark === "•") return this.#bullet(text, p, limit, settled);
-    if (mark === ")") return this.#nextItem(text, p, limit, settled, lo, sentenceStartKnown);
+    const candidate: Candidate = { text, p, limit, settled, lo, sentenceStartKnown };
+    if (mark === ")") return this.#nextItem(candidate);
     if (mark === ";" && !this.#terminators.includes(mark)) {
-      return this.#semicolon(text, p, limit, settled, lo, sentenceStartKnown);
+      return this.#semicolon(candidate);
     }
     const phraseMark = PHRASE_MARKS.includes(mark) || CJK_PHRASE_MARKS.includes(mark);
     if (phraseMark && !this.#terminators.includes(mark)) {
@@ -449,14 +464,8 @@ export class SentenceScanner {
    * "1) The first item 2) The second item", "a.) One b.) Two". Only a sentence that opens with an
    * enumerator is a list; "We need to 1) buy milk, 2) call" stays one sentence.
    */
-  #nextItem(
-    text: string,
-    p: number,
-    limit: number,
-    settled: boolean,
-    lo: number,
-    sentenceStartKnown: boolean,
-  ): Decision {
+  #nextItem(at: Candidate): Decision {
+    const { text, p, limit, settled, lo, sentenceStartKnown } = at;
     const none: Decision = { kind: "none", resume: p + 1 };
     if (!sentenceStartKnown) return none;
     const item = /(?<=\s)\(?([\p{L}\p{N}]{1,6})(\.?)$/u.exec(text.slice(lo, p));
@@ -476,14 +485,8 @@ export class SentenceScanner {
    * ("; NASA said") and German (which capitalises every noun) do not count. Otherwise ";" is a
    * phrase end in phrase mode and nothing in sentence mode.
    */
-  #semicolon(
-    text: string,
-    p: number,
-    limit: number,
-    settled: boolean,
-    lo: number,
-    sentenceStartKnown: boolean,
-  ): Decision {
+  #semicolon(at: Candidate): Decision {
+    const { text, p, limit, settled, lo, sentenceStartKnown } = at;
     const phrase = (): Decision =>
       this.#phrases
         ? this.#phraseEnd(text, p, limit, settled, false)
