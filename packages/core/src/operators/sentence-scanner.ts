@@ -468,14 +468,16 @@ export class SentenceScanner {
     const { text, p, limit, settled, lo, sentenceStartKnown } = at;
     const none: Decision = { kind: "none", resume: p + 1 };
     if (!sentenceStartKnown) return none;
-    const item = /(?<=\s)\(?([\p{L}\p{N}]{1,6})(\.?)$/u.exec(text.slice(lo, p));
+    // The enumerator before ")": at most "(" + 6 characters + "." after a space.
+    const from = Math.max(lo, p - 9);
+    const item = /(?<=\s)\(?([\p{L}\p{N}]{1,6})(\.?)$/u.exec(text.slice(from, p));
     if (item === null) return none;
     if (p + 1 >= limit) return settled ? none : WAIT;
     if (!/\s/u.test(text[p + 1] ?? "")) return none;
     const opening = /^[\s*•\-–]*\(?([\p{L}\p{N}]{1,6})(\.?)\)\s/u.exec(text.slice(lo, p));
     if (opening === null || opening[2] !== item[2]) return none;
     if (!follows(opening[1] ?? "", item[1] ?? "")) return none;
-    return { kind: "split", at: lo + item.index, sentence: true };
+    return { kind: "split", at: from + item.index, sentence: true };
   }
 
   /**
