@@ -5,7 +5,8 @@ import { median, ms, now, perSecond } from "../lib/stats.js";
 import { previousSentences, type TimedChunk } from "./chunking-previous.js";
 
 /**
- * LLM-style answer text: abbreviations, numbers, times, lists, quotes, citations, other languages.
+ * LLM-style answer text: abbreviations, numbers, times, lists (inline ones too), quotes (single
+ * ones too), citations, a semicolon before a capital, other languages.
  * Repeated to the corpus size; the boundaries it holds are what TTS would be fed.
  */
 const PARAGRAPH = [
@@ -16,6 +17,8 @@ const PARAGRAPH = [
   " enough? I think so... Maybe not. At 6 a.m. Mr. Jones arrived; nobody else was there.",
   " Wir treffen uns am 3. Oktober um 10 Uhr, z. B. im Büro. ¿Vienes mañana? ¡Claro que sí!",
   " 你好。我很好！你呢？ The total is 1,250.75 EUR. Let me know if you need anything else.",
+  " She said, 'Check the logs. Then restart it.' It's fine; Then we wait.",
+  " 1) Restart the server 2) Clear the cache • Call me if it fails.",
 ].join("");
 
 /** Word-and-punctuation pieces with their leading space, as LLM tokens arrive. */

@@ -3,8 +3,9 @@
  * capitalised word follows ("Dr. Smith", "e.g. John", "Sr. García"). Lower case, with the dot.
  *
  * Abbreviations that often do end a sentence ("etc.", "a.m.", "U.S.", "Inc.") are deliberately
- * not here: `Intl.Segmenter` already keeps them when a lower-case word follows ("the U.S.
- * economy") and splits before a capital ("… at 5 p.m. Then …"), which is the better guess.
+ * not here: the sentence scanner keeps them when a lower-case word follows ("the U.S. economy"),
+ * reads the next word for acronyms and times ("U.S. Army", "5 p.m. Saturday") and otherwise
+ * ends the sentence before a capital ("… at 5 p.m. Then …"), which is the better guess.
  */
 const ENGLISH = [
   "mr.",

@@ -46,6 +46,8 @@ describe("bufferPhrases", () => {
       ["an abbreviation", "We met Dr. Smith and Mrs. Jones today. Bring snacks."],
       ["a lower-case word", "It costs approx. five dollars. Bring snacks."],
       ["a list item", "1. Bring snacks and drinks. Bring snacks."],
+      ["a letter enumeration", "a. The first item b. The second item. Bring snacks."],
+      ["an enumerator closing with '.)'", "a.) The first item c.) The second. Bring snacks."],
     ])("never cuts at a '.' that ends no sentence (%s)", async (_name, text) => {
       const cut = text.lastIndexOf("Bring snacks.");
       expect(await phrases(randomSplit(text, seededRandom(3), 5), { minLength: 1 })).toEqual([

@@ -173,6 +173,38 @@ describe("bufferSentences", () => {
       ],
       ["an inline numbered list", "1.) Book it. 2.) Pay it.", ["1.) Book it. ", "2.) Pay it."]],
       [
+        "an inline list of ')' items",
+        "1) Book it 2) Pay it 3) Go",
+        ["1) Book it ", "2) Pay it ", "3) Go"],
+      ],
+      ["an inline list of roman ')' items", "i) One ii) Two", ["i) One ", "ii) Two"]],
+      ["an inline list that skips a number", "1) Book it 3) Pay it", ["1) Book it 3) Pay it"]],
+      [
+        "')' items inside prose",
+        "We need to 1) buy milk, 2) call mom. Done.",
+        ["We need to 1) buy milk, 2) call mom. ", "Done."],
+      ],
+      [
+        "'.)' items inline",
+        "a.) The first item b.) The second item",
+        ["a.) The first item ", "b.) The second item"],
+      ],
+      [
+        "'.)' closing a parenthesis",
+        "He left (at 2.) Then we ate.",
+        ["He left (at 2.) ", "Then we ate."],
+      ],
+      [
+        "a letter enumeration",
+        "a. The first item b. The second item. Take x and y. Then go.",
+        ["a. The first item b. The second item. ", "Take x and y. ", "Then go."],
+      ],
+      [
+        "bullets inline",
+        "• 9. The first item • 10. The second item",
+        ["• 9. The first item ", "• 10. The second item"],
+      ],
+      [
         "'!' before a lower-case word",
         'He shouted "Stop!" and ran. It rained.',
         ['He shouted "Stop!" and ran. ', "It rained."],
@@ -238,6 +270,26 @@ describe("bufferSentences", () => {
         ['"How many? I don\'t know." ', "It rained."],
       ],
       [
+        "an open single-quoted quotation",
+        "She said, 'Stop. Wait here.' Then she left.",
+        ["She said, 'Stop. Wait here.' ", "Then she left."],
+      ],
+      [
+        "apostrophes, which open no quotation",
+        "It's the '90s. Rock 'n' roll. 'Cause we can. Done.",
+        ["It's the '90s. ", "Rock 'n' roll. ", "'Cause we can. ", "Done."],
+      ],
+      [
+        "a quote standing alone after a closed quotation, which opens the next",
+        "' Hi , ' she said . ' Why ?",
+        ["' Hi , ' she said . ", "' Why ?"],
+      ],
+      [
+        "a quote standing alone that closes a quotation begun before",
+        "what to do ? '' Graham left . It rained .",
+        ["what to do ? '' ", "Graham left . ", "It rained ."],
+      ],
+      [
         "a sentence run together",
         "Hello Barney.The bird sang.",
         ["Hello Barney.", "The bird sang."],
@@ -273,11 +325,27 @@ describe("bufferSentences", () => {
     });
 
     it("ends sentences at extra terminators when asked ('terminators')", async () => {
-      expect(await sentences(["First; Second"])).toEqual(["First; Second"]);
-      expect(await sentences(["First; Second"], { terminators: ";" })).toEqual([
+      expect(await sentences(["First; second"])).toEqual(["First; second"]);
+      expect(await sentences(["First; second"], { terminators: ";" })).toEqual([
         "First; ",
-        "Second",
+        "second",
       ]);
+    });
+
+    it("ends a sentence at ';' before a capitalised word, not before 'I', an acronym or in German", async () => {
+      const cases: [string, string[], object?][] = [
+        ["It works; Then we left.", ["It works; ", "Then we left."]],
+        ["It works; then we left.", ["It works; then we left."]],
+        ["I came; I saw; I won.", ["I came; I saw; I won."]],
+        ["It works; NASA said so.", ["It works; NASA said so."]],
+        ['He said "wait; Then go." Done.', ['He said "wait; Then go." ', "Done."]],
+        ["Er kam; Essen gab es nicht.", ["Er kam; Essen gab es nicht."], { locale: "de" }],
+      ];
+      for (const [text, expected, options] of cases) {
+        for (const pieces of [[text], [...text]]) {
+          expect(await sentences(pieces, options), text).toEqual(expected);
+        }
+      }
     });
 
     it("waits at most MAX_LOOK_AHEAD characters past a mark for the word it needs", () => {

@@ -21,9 +21,11 @@ export interface BufferSentencesOptions extends AbbreviationOptions {
  *
  * Boundaries come from an incremental scanner (see `SentenceScanner`): `. ! ? …` before
  * whitespace and a capital, digit or opening quote, CJK and other scripts' marks without a space,
- * line breaks; minus list markers ("1. "), abbreviations ("Dr. Smith", "U.S. Army",
+ * line breaks, ";" before a capitalised word, and the items of an inline list ("1) … 2) …",
+ * "• … • …"); minus list markers ("1. ", "a. … b. "), abbreviations ("Dr. Smith", "U.S. Army",
  * "At 5 a.m. Mr. Smith", per `locale`), a lower-case word after "!" or "?", and marks inside an
- * open quotation. Closing quotes and citations ("[1]") stay with their sentence. A sentence goes
+ * open quotation (double or single quotes). Closing quotes and citations ("[1]") stay with their
+ * sentence. A sentence goes
  * out once the text after it settles it (usually the next sentence's first character, at most
  * `MAX_LOOK_AHEAD` characters). Whatever is held is flushed when the source completes or a
  * non-text value (a `ToolCall`, …) comes through, and dropped when the execution is interrupted.

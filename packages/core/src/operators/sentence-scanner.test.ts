@@ -29,6 +29,15 @@ describe("SentenceScanner", () => {
     ]);
   });
 
+  it("decides a quote standing alone after a sentence from the same text however it arrives", () => {
+    // Looking ahead for its closing partner once read a quote at the end of what had arrived
+    // as one with a space after it.
+    const text = ")The... '' The'sThe'''s\"Dr...'I\n1. ...Army";
+    const whole = streamThrough(bufferSentences<string>(), [text]);
+    expect(whole.join("")).toBe(text);
+    expect(streamThrough(bufferSentences<string>(), [...text])).toEqual(whole);
+  });
+
   // Punctuation soup: abbreviations, quotes, citations, list markers, long words, line breaks.
   const atoms = [
     " ",
@@ -75,6 +84,13 @@ describe("SentenceScanner", () => {
     "At",
     "et al.",
     "Б",
+    "•",
+    "1)",
+    "2)",
+    "b.",
+    "`",
+    "'s",
+    "; T",
   ];
 
   it("is lossless and split-invariant on 200 random punctuation-heavy texts", () => {

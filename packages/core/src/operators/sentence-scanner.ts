@@ -23,6 +23,9 @@ const CJK_PHRASE_MARKS = "，、：；";
 const CLOSERS = "\"'”’»)]」』）〉》`“‘«‹›";
 /** Opening punctuation that may stand before the next sentence's first word. */
 const OPENERS = "\"'“‘„«‹([{¿¡「『（《";
+/** Marks {@link quoteState} reads. */
+const QUOTES = "\"“”„«»《》`‘'’";
+const SINGLE_QUOTES = "`‘'’";
 
 /** English words that start sentences and are never a name after "Mr." or "Mrs.". */
 const STARTERS = new Set(
@@ -82,6 +85,20 @@ type Decision =
 
 const WAIT: Decision = { kind: "wait" };
 
+/** A candidate mark at `p` and what the rules deciding it may read. */
+interface Candidate {
+  readonly text: string;
+  readonly p: number;
+  /** How far the rules may read: the text's end, or `MAX_LOOK_AHEAD` past `p`. */
+  readonly limit: number;
+  /** Reaching `limit` decides: the stream ended or the look-ahead is spent. */
+  readonly settled: boolean;
+  /** Where the rules may start reading: the sentence start, or `LOOK_BEHIND` before `p`. */
+  readonly lo: number;
+  /** Whether `lo` is the sentence start. */
+  readonly sentenceStartKnown: boolean;
+}
+
 /**
  * Options of {@link SentenceScanner}.
  */
@@ -132,7 +149,8 @@ export class SentenceScanner {
     this.#terminators = options.terminators ?? "";
     const marks = LATIN_MARKS + OTHER_MARKS + this.#terminators;
     const phraseMarks = this.#phrases ? PHRASE_MARKS + CJK_PHRASE_MARKS : "";
-    this.#candidates = new RegExp(`[${escapeClass(marks + phraseMarks)}\\n]`, "gu");
+    // ";" may end a sentence before a capital; "•" and "2)" open a list item wherever they stand.
+    this.#candidates = new RegExp(`[${escapeClass(marks + phraseMarks)};•)\\n]`, "gu");
   }
 
   /** Adds text; returns the boundaries it settled, in order. */
@@ -207,6 +225,12 @@ export class SentenceScanner {
       return { kind: "split", at: end, sentence: true };
     }
 
+    if (mark === "•") return this.#bullet(text, p, limit, settled);
+    const candidate: Candidate = { text, p, limit, settled, lo, sentenceStartKnown };
+    if (mark === ")") return this.#nextItem(candidate);
+    if (mark === ";" && !this.#terminators.includes(mark)) {
+      return this.#semicolon(candidate);
+    }
     const phraseMark = PHRASE_MARKS.includes(mark) || CJK_PHRASE_MARKS.includes(mark);
     if (phraseMark && !this.#terminators.includes(mark)) {
       return this.#phraseEnd(text, p, limit, settled, CJK_PHRASE_MARKS.includes(mark));
@@ -251,6 +275,19 @@ export class SentenceScanner {
         const rest = text.slice(s, Math.min(limit, s + 6));
         const extra = /^(?:\[\d{1,3}\]|'{1,2}(?=\s)|[»”](?=\s))/u.exec(rest);
         if (extra !== null) {
+          if (extra[0].startsWith("'")) {
+            const closes = closesSentence(
+              text,
+              lo,
+              s,
+              extra[0].length,
+              limit,
+              settled,
+              sentenceStartKnown,
+            );
+            if (closes === undefined) return WAIT;
+            if (!closes) break;
+          }
           s = skipSpace(text, s + extra[0].length, limit);
           continue;
         }
@@ -265,7 +302,7 @@ export class SentenceScanner {
     const none: Decision = { kind: "none", resume: q };
     // Inside an open quotation the sentence goes on: "How many? I don't know."
     const sentence = (): Decision =>
-      sentenceStartKnown && insideQuote(text.slice(lo, at))
+      sentenceStartKnown && quoteState(text.slice(lo, at)).open
         ? none
         : { kind: "split", at, sentence: true };
     const pause = (): Decision =>
@@ -281,7 +318,10 @@ export class SentenceScanner {
 
     // The first letter of what follows, past opening quotes and brackets.
     let f = s;
-    while (f < limit && OPENERS.includes(text[f] ?? "")) f += 1;
+    // "'' and adult voices": a quote standing alone before the word counts as an opener.
+    while (f < limit && (OPENERS.includes(text[f] ?? "") || (f > s && /\s/u.test(text[f] ?? "")))) {
+      f += 1;
+    }
     if (f >= limit) return settled ? sentence() : WAIT;
     const first = text[f] ?? "";
     // A list marker opens its line: "1. Buy milk", "a. The item" (in a list).
@@ -303,6 +343,12 @@ export class SentenceScanner {
         return none;
       }
     }
+    if (token !== undefined && text[q] === ")" && isEnumerator(token.word)) {
+      // "a.) The first item b.) The second item": a ".)" that closes no "(" ends an enumerator.
+      if (!opensParenthesis(text.slice(lo, token.start))) return none;
+    }
+    // "a. The first item": "a." opening a sentence starts an enumeration, not a sentence.
+    if (token !== undefined && atStart && /^\(?a\.$/u.test(token.word)) return none;
     if (isLowerCase(first)) return pause();
     if (isMark(first, this.#terminators) || /[,;:]/u.test(first)) return pause();
     // "HOWELL, Mich. - Blissfield…": a dash after the mark continues the line.
@@ -361,6 +407,10 @@ export class SentenceScanner {
         : sentence();
     }
     if (/^\p{L}\.$/u.test(token.word)) {
+      // "a. The first item b. The second item": the next letter of an enumeration.
+      if (sentenceStartKnown && continuesEnumeration(text.slice(lo, token.start), token.word)) {
+        return none;
+      }
       if (!/\p{Lu}/u.test(token.word)) return sentence();
       // "you and I. Did…" ends; "Albert I. Jones", "John F. Kennedy", "M. Dupont" do not.
       if (
@@ -395,6 +445,65 @@ export class SentenceScanner {
     // The next line's first word may still grow into "ab.".
     const head = /^[ \t]*[*•\-–]?[ \t]*\(?[\p{L}\p{N}]*/u.exec(next)?.[0] ?? "";
     return head.length === next.length && !settled ? undefined : false;
+  }
+
+  /**
+   * A "•" after whitespace, other than the one that opens the sentence, starts a new list item:
+   * "• 9. The first item • 10. The second item". A bullet is never part of a sentence's prose.
+   */
+  #bullet(text: string, p: number, limit: number, settled: boolean): Decision {
+    const none: Decision = { kind: "none", resume: p + 1 };
+    const start = Math.max(0, this.#sentenceStart - this.#windowStart);
+    if (!/\s/u.test(text[p - 1] ?? "") || skipSpace(text, start, p) >= p) return none;
+    if (p + 1 >= limit) return settled ? none : WAIT;
+    return /\s/u.test(text[p + 1] ?? "") ? { kind: "split", at: p, sentence: true } : none;
+  }
+
+  /**
+   * The ")" of an enumerator that continues the one opening the sentence starts a new item:
+   * "1) The first item 2) The second item", "a.) One b.) Two". Only a sentence that opens with an
+   * enumerator is a list; "We need to 1) buy milk, 2) call" stays one sentence.
+   */
+  #nextItem(at: Candidate): Decision {
+    const { text, p, limit, settled, lo, sentenceStartKnown } = at;
+    const none: Decision = { kind: "none", resume: p + 1 };
+    if (!sentenceStartKnown) return none;
+    // The enumerator before ")": at most "(" + 6 characters + "." after a space.
+    const from = Math.max(lo, p - 9);
+    const item = /(?<=\s)\(?([\p{L}\p{N}]{1,6})(\.?)$/u.exec(text.slice(from, p));
+    if (item === null) return none;
+    if (p + 1 >= limit) return settled ? none : WAIT;
+    if (!/\s/u.test(text[p + 1] ?? "")) return none;
+    const opening = /^[\s*•\-–]*\(?([\p{L}\p{N}]{1,6})(\.?)\)\s/u.exec(text.slice(lo, p));
+    if (opening === null || opening[2] !== item[2]) return none;
+    if (!follows(opening[1] ?? "", item[1] ?? "")) return none;
+    return { kind: "split", at: from + item.index, sentence: true };
+  }
+
+  /**
+   * A ";" before a capitalised word ends a sentence: "It works; Then we left." In a cased
+   * language the word after a semicolon is lower-case unless the writer began a new sentence or
+   * wrote a name, and a cut at a semicolon falls on a pause the voice makes anyway. "I", acronyms
+   * ("; NASA said") and German (which capitalises every noun) do not count. Otherwise ";" is a
+   * phrase end in phrase mode and nothing in sentence mode.
+   */
+  #semicolon(at: Candidate): Decision {
+    const { text, p, limit, settled, lo, sentenceStartKnown } = at;
+    const phrase = (): Decision =>
+      this.#phrases
+        ? this.#phraseEnd(text, p, limit, settled, false)
+        : { kind: "none", resume: p + 1 };
+    if (this.#tables.language === "de") return phrase();
+    const s = skipSpace(text, p + 1, limit);
+    if (s + 1 >= limit) return settled ? phrase() : WAIT;
+    if (s === p + 1) return phrase();
+    const first = text[s] ?? "";
+    const second = text[s + 1] ?? "";
+    if (!/\p{Lu}/u.test(first)) return phrase();
+    // "I" alone ("I think", "I'm") and acronyms are written capitalised mid-sentence.
+    if (/\p{Lu}/u.test(second) || (first === "I" && !/\p{L}/u.test(second))) return phrase();
+    if (sentenceStartKnown && quoteState(text.slice(lo, s)).open) return phrase();
+    return { kind: "split", at: s, sentence: true };
   }
 
   /** A phrase mark: `, ; :` need whitespace after them, CJK marks do not. */
@@ -487,17 +596,47 @@ function isMark(c: string, terminators: string): boolean {
   );
 }
 
+/** Words written with a leading apostrophe, which opens no quotation: "'cause", "'em", "'n'". */
+const ELIDED = /^(?:em|tis|twas|til|cause|bout|round|n|s)(?![\p{L}])/iu;
+
+/** What a sentence so far says about quotations. */
+interface QuoteState {
+  /** A quotation is open at the end of the text. */
+  readonly open: boolean;
+  /** The text opens or closes a quotation somewhere. */
+  readonly any: boolean;
+}
+
 /**
- * True when `text` (a sentence so far) leaves a quotation open: an odd number of `"`, more
- * openers than closers of “ ” (or „ “), « » (either way round, as German uses »…«), or 《 》.
+ * Reads the quotation marks of `text` (a sentence so far): an odd number of `"`, more openers
+ * than closers of “ ” (or „ “), « » (either way round, as German uses »…«), 《 》, or of single
+ * quotes (see {@link singleQuoteAt}). A single quote standing alone between spaces, as tokenised
+ * text writes both kinds, opens a quotation at the start of the sentence, closes an open one
+ * elsewhere, and is ignored otherwise ("Bloodlines '' ( also known as …" closes a quotation begun
+ * before). A closer with nothing open is ignored too.
  */
-function insideQuote(text: string): boolean {
+function quoteState(text: string): QuoteState {
   let straight = 0;
   let curly = 0;
   let low = 0;
   let guillemets = 0;
   let book = 0;
-  for (const c of text) {
+  let single = 0;
+  let any = false;
+  for (let i = 0; i < text.length; i++) {
+    const c = text[i] ?? "";
+    if (!QUOTES.includes(c)) continue;
+    if (SINGLE_QUOTES.includes(c)) {
+      const { kind, length } = singleQuoteAt(text, i);
+      i += length - 1;
+      const atStart = kind === "alone" && /^[\s"“„«]*$/u.test(text.slice(0, i + 1 - length));
+      if (kind === "opener" || atStart) single += 1;
+      else if ((kind === "closer" || kind === "alone") && single > 0) single -= 1;
+      else continue;
+      any = true;
+      continue;
+    }
+    any = true;
     if (c === '"') straight += 1;
     else if (c === "“") curly += 1;
     else if (c === "”") curly -= 1;
@@ -509,7 +648,74 @@ function insideQuote(text: string): boolean {
   }
   // With „ the closing mark is “: „…“ balances low against curly.
   const curlyOpen = low > 0 ? low + curly > 0 && low > curly : curly > 0;
-  return straight % 2 === 1 || curlyOpen || guillemets !== 0 || book > 0;
+  const open = straight % 2 === 1 || curlyOpen || guillemets !== 0 || book > 0 || single > 0;
+  return { open, any };
+}
+
+/**
+ * Whether the ' or '' standing alone at `at` (after a sentence end and a space) closes that
+ * sentence rather than opening the next: it closes when the sentence leaves a quotation open,
+ * opens when the sentence's quotations are all closed, and, when the sentence has none (or its
+ * start is out of sight), opens only if a closing quote comes before the next sentence ends:
+ * "singer . ' Blessings of Baapu ' and …" opens, "to do ? '' Graham was convicted ." closes a
+ * quotation begun before. Undefined while the text that decides is still arriving.
+ */
+function closesSentence(
+  text: string,
+  lo: number,
+  at: number,
+  length: number,
+  limit: number,
+  settled: boolean,
+  sentenceStartKnown: boolean,
+): boolean | undefined {
+  if (sentenceStartKnown) {
+    const state = quoteState(text.slice(lo, at));
+    if (state.open) return true;
+    if (state.any) return false;
+  }
+  // Read only up to `limit`, so what is decided never depends on how much text has arrived.
+  const view = text.slice(0, limit);
+  let sawMark = false;
+  for (let j = at + length; j < limit; j++) {
+    const c = text[j] ?? "";
+    if (SINGLE_QUOTES.includes(c)) {
+      // A quote's kind depends on up to 7 characters after it ("'cause").
+      if (!settled && j + 8 >= limit) return undefined;
+      const { kind, length: run } = singleQuoteAt(view, j);
+      if (kind === "closer" || kind === "alone") return false;
+      j += run - 1;
+    } else if (sawMark && !/\s/u.test(c)) return true;
+    else if (".!?…".includes(c)) sawMark = true;
+  }
+  return settled ? true : undefined;
+}
+
+/**
+ * What the run of ' ’ or ` at `i` is (a run of two, "''" or "``", is one mark, as tokenised
+ * text writes double quotes): standing alone between spaces, an opener before a word, a closer
+ * after one, or an apostrophe: inside a word ("don't"), or before "cause", "em", "90s".
+ */
+function singleQuoteAt(
+  text: string,
+  i: number,
+): { kind: "alone" | "opener" | "closer" | "apostrophe"; length: number } {
+  const c = text[i] ?? "";
+  const length = text[i + 1] === c && c !== "’" ? 2 : 1;
+  if (c === "‘") return { kind: "opener", length };
+  const spaceBefore = i === 0 || /[\s([{\-–—:]/u.test(text[i - 1] ?? "");
+  const next = i + length;
+  const spaceAfter = next >= text.length || /[\s.,;:!?)\]}]/u.test(text[next] ?? "");
+  if (spaceBefore && spaceAfter) return { kind: c === "’" ? "apostrophe" : "alone", length };
+  if (spaceBefore) {
+    if (c === "`") return { kind: "opener", length };
+    const word = c === "'" && /\p{L}/u.test(text[next] ?? "");
+    return {
+      kind: word && !ELIDED.test(text.slice(next, next + 6)) ? "opener" : "apostrophe",
+      length,
+    };
+  }
+  return { kind: spaceAfter ? "closer" : "apostrophe", length };
 }
 
 /** A lower-case letter in a script where case marks a sentence start (not Georgian). */
@@ -528,6 +734,60 @@ function skipBullets(text: string, from: number, limit: number): number {
   let i = from;
   while (i < limit && /[\s*•\-–]/u.test(text[i] ?? "")) i += 1;
   return i;
+}
+
+/** True when enumerator `next` comes right after `previous`: "1" "2", "a" "b", "ii" "iii". */
+function follows(previous: string, next: string): boolean {
+  if (/^\d+$/u.test(previous)) return /^\d+$/u.test(next) && Number(next) === Number(previous) + 1;
+  if (/^[a-z]$|^[A-Z]$/u.test(previous) && next.length === 1) {
+    if (next.charCodeAt(0) === previous.charCodeAt(0) + 1) return true;
+  }
+  const a = romanValue(previous);
+  const b = romanValue(next);
+  return (
+    a !== undefined &&
+    b !== undefined &&
+    b === a + 1 &&
+    (previous === previous.toLowerCase()) === (next === next.toLowerCase())
+  );
+}
+
+/** The value of a roman numeral up to 100 ("iv" is 4), or undefined. */
+function romanValue(numeral: string): number | undefined {
+  if (!/^(?:[ivxlc]+|[IVXLC]+)$/u.test(numeral)) return undefined;
+  const values: Record<string, number> = { i: 1, v: 5, x: 10, l: 50, c: 100 };
+  let total = 0;
+  const digits = [...numeral.toLowerCase()].map((d) => values[d] ?? 0);
+  digits.forEach((value, index) => {
+    total += value < (digits[index + 1] ?? 0) ? -value : value;
+  });
+  return total;
+}
+
+/** An item's enumerator with its dot: "1.", "a.", "ii.", "IV.". */
+function isEnumerator(word: string): boolean {
+  return LETTER_MARKER.test(word) || LIST_MARKER.test(word);
+}
+
+/** True when `text` leaves a "(" open. */
+function opensParenthesis(text: string): boolean {
+  let depth = 0;
+  for (const c of text) {
+    if (c === "(") depth += 1;
+    else if (c === ")" && depth > 0) depth -= 1;
+  }
+  return depth > 0;
+}
+
+/**
+ * True when `letter` ("b.") follows the previous letter of an enumeration in `sentence`:
+ * "a. The first item b." (an "a." or "a)" standing as a word before it).
+ */
+function continuesEnumeration(sentence: string, letter: string): boolean {
+  const code = letter.charCodeAt(0);
+  if (!/^[b-z]\.$/u.test(letter)) return false;
+  const previous = String.fromCharCode(code - 1);
+  return new RegExp(`(?:^|\\s)\\(?${previous}[.)]\\s`, "u").test(sentence);
 }
 
 /** Dotted acronyms: "U.S.", "N.A.S.A.", "U.S" + "." in tokenised text. */

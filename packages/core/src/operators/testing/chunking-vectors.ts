@@ -163,10 +163,19 @@ const POLICIES: Readonly<Record<string, { terminators?: string }>> = {
  * its policy maps to (a case marked with a policy is scored with that option turned on).
  */
 export const sentencesFor: OperatorFor = (c) =>
+  c.policy === undefined
+    ? defaultsFor(c)
+    : bufferSentences<string>({
+        locale: c.lang,
+        ...(c.abbreviations === undefined ? {} : { abbreviations: c.abbreviations }),
+        ...POLICIES[c.policy],
+      });
+
+/** `bufferSentences` at default settings: the case's language and abbreviations, no policy. */
+export const defaultsFor: OperatorFor = (c) =>
   bufferSentences<string>({
     locale: c.lang,
     ...(c.abbreviations === undefined ? {} : { abbreviations: c.abbreviations }),
-    ...(c.policy === undefined ? {} : POLICIES[c.policy]),
   });
 
 /**
