@@ -114,10 +114,9 @@ export class UserBridge extends Bridge {
     // end_call is the last thing the user hears of this call.
     if (this.#ended) return false;
     if (frame.type === "end_call") this.#ended = true;
-    const generationId = from.generationId;
-    return this.#transport.send(
-      generationId === undefined ? frame : { ...frame, generation_id: generationId },
-    );
+    // The frame was made for this message alone: tag it in place rather than copy it per chunk.
+    if (from.generationId !== undefined) frame.generation_id = from.generationId;
+    return this.#transport.send(frame);
   }
 }
 
