@@ -6,44 +6,32 @@
  * so the client measures yield → received across processes. Loopback only; it ends when told to
  * stop, when the parent goes away, or after a hard deadline.
  */
-import { WebSocket, type RawData } from "ws";
-import { cpuNow, distribution, now, type Distribution } from "../lib/stats.js";
+import type { RawData, WebSocket } from "ws";
+import {
+  CallerTally,
+  connectCallers,
+  serveCallers,
+  type CallerCommand,
+  type CallerTotals,
+} from "../lib/callers.js";
+import { now } from "../lib/stats.js";
 import { rawText } from "../lib/wire-tap.js";
 
-export type ToCallers =
-  | { cmd: "start"; url: string; calls: number; deadlineMs: number; seed: number }
-  | { cmd: "measure" }
-  | { cmd: "stop" };
+interface CallersStart {
+  url: string;
+  calls: number;
+  seed: number;
+}
+
+export type ToCallers = CallerCommand<CallersStart>;
 
 export type FromCallers =
-  | { event: "connected"; connected: number }
-  | {
-      event: "result";
-      /** Model yield → frame received by the caller. */
-      latency: Distribution;
-      turns: number;
-      chunks: number;
-      errors: number;
-      errorSamples: string[];
-      cpuPercent: number;
-    };
+  { event: "connected"; connected: number } | ({ event: "result" } & CallerTotals);
 
 const send = (message: FromCallers) => process.send?.(message);
 
-let measuring = false;
-let stopping = false;
-const latencies: number[] = [];
-let turns = 0;
-let chunks = 0;
-let errors = 0;
-const errorSamples: string[] = [];
-let cpuStart = 0;
-let wallStart = 0;
-
-function fail(what: string): void {
-  errors += 1;
-  if (errorSamples.length < 5) errorSamples.push(what);
-}
+const tally = new CallerTally();
+const fail = (what: string) => tally.fail(what);
 
 /** A small deterministic generator (mulberry32), so runs are comparable. */
 function random(seed: number): () => number {
@@ -71,7 +59,7 @@ function call(ws: WebSocket, next: () => number): Promise<void> {
       resolve();
     };
     const speak = () => {
-      if (stopping) return finish();
+      if (tally.stopping) return finish();
       ws.send(SPEAKING);
       speakTimer = setTimeout(
         () => {
@@ -89,20 +77,20 @@ function call(ws: WebSocket, next: () => number): Promise<void> {
       const text = rawText(data);
       if (text.startsWith('{"type":"message"')) {
         const at = text.indexOf("@");
-        if (measuring && at > 0) {
-          latencies.push(now() - Number.parseInt(text.slice(at + 1), 10));
-          chunks += 1;
+        if (tally.measuring && at > 0) {
+          tally.latencies.push(now() - Number.parseInt(text.slice(at + 1), 10));
+          tally.chunks += 1;
         }
       } else if (text.includes('"generation_complete"')) {
         clearTimeout(watchdog);
-        if (measuring) turns += 1;
+        if (tally.measuring) tally.turns += 1;
         speak();
       } else if (text.startsWith('{"type":"error"')) {
         fail(text);
       }
     });
     ws.on("close", () => {
-      if (!stopping) fail("server closed the call");
+      if (!tally.stopping) fail("server closed the call");
       finish();
     });
     // Callers arrive spread over a whole cycle, as independent callers would.
@@ -110,72 +98,19 @@ function call(ws: WebSocket, next: () => number): Promise<void> {
   });
 }
 
-function connect(url: string): Promise<WebSocket> {
-  return new Promise((resolve, reject) => {
-    const ws = new WebSocket(url);
-    ws.once("open", () => {
-      ws.off("error", reject);
-      ws.on("error", (error) => fail(`socket: ${error.message}`));
-      resolve(ws);
-    });
-    ws.once("error", reject);
-  });
-}
-
-let resolveStopped!: () => void;
-const stopped = new Promise<void>((resolve) => (resolveStopped = resolve));
-
-async function start(message: Extract<ToCallers, { cmd: "start" }>): Promise<void> {
-  setTimeout(() => process.exit(2), message.deadlineMs).unref();
+async function start(message: CallersStart, stopped: Promise<void>): Promise<void> {
   const next = random(message.seed);
-  const sockets: WebSocket[] = [];
-  for (let i = 0; i < message.calls; i += 50) {
-    const batch = await Promise.allSettled(
-      Array.from({ length: Math.min(50, message.calls - i) }, () => connect(message.url)),
-    );
-    for (const outcome of batch) {
-      if (outcome.status === "fulfilled") sockets.push(outcome.value);
-      else fail(`connect: ${String(outcome.reason)}`);
-    }
-  }
+  const { sockets } = await connectCallers(message.url, message.calls, tally);
   const talking = sockets.map((ws) => call(ws, next));
   send({ event: "connected", connected: sockets.length });
   await stopped;
-  const cpuPercent = ((cpuNow() - cpuStart) / (now() - wallStart)) * 100;
-  measuring = false;
-  stopping = true;
+  tally.stop();
   for (const ws of sockets) ws.close(1000, "bench done");
   await Promise.all(talking);
   send({
     event: "result",
-    latency: distribution(latencies),
-    turns,
-    chunks,
-    errors,
-    errorSamples,
-    cpuPercent,
+    ...tally.totals(),
   });
 }
 
-process.on("message", (message: ToCallers) => {
-  switch (message.cmd) {
-    case "start":
-      void start(message).catch((error: unknown) => {
-        console.error(error);
-        process.exit(1);
-      });
-      return;
-    case "measure":
-      latencies.length = 0;
-      turns = 0;
-      chunks = 0;
-      cpuStart = cpuNow();
-      wallStart = now();
-      measuring = true;
-      return;
-    case "stop":
-      resolveStopped();
-      return;
-  }
-});
-process.on("disconnect", () => process.exit(0));
+serveCallers<CallersStart>(tally, start);

@@ -7,52 +7,39 @@
  * after a hard deadline.
  */
 import { WebSocket, type RawData } from "ws";
-import { cpuNow, distribution, now, type Distribution } from "../lib/stats.js";
+import {
+  CallerTally,
+  connectCallers,
+  serveCallers,
+  type CallerCommand,
+  type CallerTotals,
+} from "../lib/callers.js";
+import { distribution, now, type Distribution } from "../lib/stats.js";
 import { rawText } from "../lib/wire-tap.js";
 
-export type ToClients =
-  | {
-      cmd: "start";
-      url: string;
-      sessions: number;
-      chunksPerTurn: number;
-      pacingMs: number;
-      deadlineMs: number;
-    }
-  | { cmd: "measure" }
-  | { cmd: "stop" };
+interface ClientsStart {
+  url: string;
+  sessions: number;
+  chunksPerTurn: number;
+  pacingMs: number;
+}
+
+export type ToClients = CallerCommand<ClientsStart>;
 
 export type FromClients =
   | { event: "connected"; connected: number; failed: number }
-  | {
+  | ({
       event: "result";
-      latency: Distribution;
       /** How much longer than the model's pacing each gap between two chunks of a turn was. */
       gapLateness: Distribution;
-      turns: number;
-      chunks: number;
-      errors: number;
-      errorSamples: string[];
-      cpuPercent: number;
-    };
+    } & CallerTotals);
 
 const send = (message: FromClients) => process.send?.(message);
 
-let measuring = false;
-let stopping = false;
-const latencies: number[] = [];
+const tally = new CallerTally();
+const fail = (what: string) => tally.fail(what);
+/** How much longer than the model's pacing each gap between two chunks of a turn was (ns). */
 const gapLateness: number[] = [];
-let turns = 0;
-let chunks = 0;
-let errors = 0;
-const errorSamples: string[] = [];
-let cpuStart = 0;
-let wallStart = 0;
-
-function fail(what: string): void {
-  errors += 1;
-  if (errorSamples.length < 5) errorSamples.push(what);
-}
 
 const SPEAKING = JSON.stringify({ type: "user_state", value: "speaking" });
 const SAY = JSON.stringify({ type: "message", content: "hello" });
@@ -91,24 +78,24 @@ function session(ws: WebSocket, chunksPerTurn: number, pacingNs: number): Promis
           fail(`chunk ${expected} missing or out of order: ${text}`);
         expected += 1;
         const receivedAt = now();
-        if (measuring && at > 0) {
-          latencies.push(receivedAt - Number.parseInt(text.slice(at + 1), 10));
+        if (tally.measuring && at > 0) {
+          tally.latencies.push(receivedAt - Number.parseInt(text.slice(at + 1), 10));
           if (expected > 1) gapLateness.push(Math.max(0, receivedAt - lastChunkAt - pacingNs));
-          chunks += 1;
+          tally.chunks += 1;
         }
         lastChunkAt = receivedAt;
         arm();
       } else if (text.includes('"generation_complete"')) {
         if (expected !== chunksPerTurn) fail(`turn had ${expected} chunks`);
-        else if (measuring) turns += 1;
-        if (stopping) finish();
+        else if (tally.measuring) tally.turns += 1;
+        if (tally.stopping) finish();
         else say();
       } else if (text.startsWith('{"type":"error"')) {
         fail(text);
       }
     });
     ws.on("close", () => {
-      if (!stopping) fail("server closed the session");
+      if (!tally.stopping) fail("server closed the session");
       finish();
     });
     // Spread the sessions' turns over time, as independent callers would be.
@@ -116,49 +103,15 @@ function session(ws: WebSocket, chunksPerTurn: number, pacingNs: number): Promis
   });
 }
 
-function connect(url: string): Promise<WebSocket> {
-  return new Promise((resolve, reject) => {
-    const ws = new WebSocket(url);
-    ws.once("open", () => {
-      ws.off("error", reject);
-      ws.on("error", (error) => fail(`socket: ${error.message}`));
-      resolve(ws);
-    });
-    ws.once("error", reject);
-  });
-}
-
-let resolveStopped!: () => void;
-const stopped = new Promise<void>((resolve) => (resolveStopped = resolve));
-
 async function start(
-  url: string,
-  sessions: number,
-  chunksPerTurn: number,
-  pacingMs: number,
-  deadlineMs: number,
+  { url, sessions, chunksPerTurn, pacingMs }: ClientsStart,
+  stopped: Promise<void>,
 ): Promise<void> {
-  setTimeout(() => process.exit(2), deadlineMs).unref();
-  const sockets: WebSocket[] = [];
-  let failed = 0;
-  for (let i = 0; i < sessions; i += 50) {
-    const batch = await Promise.allSettled(
-      Array.from({ length: Math.min(50, sessions - i) }, () => connect(url)),
-    );
-    for (const outcome of batch) {
-      if (outcome.status === "fulfilled") sockets.push(outcome.value);
-      else {
-        failed += 1;
-        fail(`connect: ${String(outcome.reason)}`);
-      }
-    }
-  }
+  const { sockets, failed } = await connectCallers(url, sessions, tally);
   const talking = sockets.map((ws) => session(ws, chunksPerTurn, pacingMs * 1e6));
   send({ event: "connected", connected: sockets.length, failed });
   await stopped;
-  const cpuPercent = ((cpuNow() - cpuStart) / (now() - wallStart)) * 100;
-  measuring = false;
-  stopping = true;
+  tally.stop();
   await Promise.all(talking);
   await Promise.all(
     sockets.map(
@@ -174,42 +127,11 @@ async function start(
   );
   send({
     event: "result",
-    latency: distribution(latencies),
     gapLateness: distribution(gapLateness),
-    turns,
-    chunks,
-    errors,
-    errorSamples,
-    cpuPercent,
+    ...tally.totals(),
   });
 }
 
-process.on("message", (message: ToClients) => {
-  switch (message.cmd) {
-    case "start":
-      void start(
-        message.url,
-        message.sessions,
-        message.chunksPerTurn,
-        message.pacingMs,
-        message.deadlineMs,
-      ).catch((error: unknown) => {
-        console.error(error);
-        process.exit(1);
-      });
-      return;
-    case "measure":
-      latencies.length = 0;
-      gapLateness.length = 0;
-      turns = 0;
-      chunks = 0;
-      cpuStart = cpuNow();
-      wallStart = now();
-      measuring = true;
-      return;
-    case "stop":
-      resolveStopped();
-      return;
-  }
+serveCallers<ClientsStart>(tally, start, () => {
+  gapLateness.length = 0;
 });
-process.on("disconnect", () => process.exit(0));

@@ -169,6 +169,35 @@ describe("ConversationHarness", () => {
     expect(harness.stats).toMatchObject({ framesOut: 1, droppedOut: 1 });
   });
 
+  it("sends the frames of one tick in one write, and a frame of a later tick in another", async () => {
+    const { client, harness, ws } = await harnessServer();
+    // Counts what the server's TCP socket hands to the kernel: one call per write or writev.
+    const socket = (ws as unknown as { _socket: Socket & Record<string, unknown> })._socket;
+    let writes = 0;
+    for (const method of ["_write", "_writev"] as const) {
+      const original = socket[method] as (...args: unknown[]) => void;
+      socket[method] = (...args: unknown[]) => {
+        writes += 1;
+        original.apply(socket, args);
+      };
+    }
+    // A generation's end: its last chunk, a metric and its completion, in the same tick.
+    harness.send({ type: "message", content: "last" });
+    harness.send({ type: "log_metric", name: "generation.chunks", value: 1 });
+    harness.send({ type: "log_event", event: "generation_complete" });
+    await client.waitFor((frame) => frame.type === "log_event");
+    expect(writes).toBe(1);
+    harness.send({ type: "message", content: "next turn" });
+    await client.waitFor((frame) => frame.type === "message" && frame.content === "next turn");
+    expect(writes).toBe(2);
+    expect(client.frames.map((frame) => frame.type)).toEqual([
+      "message",
+      "log_metric",
+      "log_event",
+      "message",
+    ]);
+  });
+
   it("ends its input when the client closes", async () => {
     const { client, harness } = await harnessServer();
     const events: object[] = [];

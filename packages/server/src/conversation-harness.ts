@@ -16,6 +16,7 @@ import type { RawData, WebSocket } from "ws";
 import { parseInputFrame } from "./frames.js";
 import { startHeartbeat } from "./internal/heartbeat.js";
 import { InputRateLimiter } from "./internal/input-rate-limiter.js";
+import { TickWriteCoalescer } from "./internal/tick-write-coalescer.js";
 
 export { CloseCode };
 
@@ -129,6 +130,8 @@ export class ConversationHarness implements Transport, AsyncDisposable {
     ratePauses: 0,
   };
   readonly #ws: WebSocket;
+  /** The frames of one tick leave in one write. */
+  readonly #writes: TickWriteCoalescer;
   #port: InputPort | undefined;
   /** Events read before the port was connected; delivered in order by `connectInput`. */
   #early: object[] | undefined = [];
@@ -153,6 +156,7 @@ export class ConversationHarness implements Transport, AsyncDisposable {
 
   constructor(ws: WebSocket, options: ConversationHarnessOptions = {}) {
     this.#ws = ws;
+    this.#writes = new TickWriteCoalescer(ws);
     this.sessionId = options.sessionId ?? newCallId();
     this.log = (options.logger ?? createLogger()).child({ session: this.sessionId });
     this.#maxFrameBytes = options.maxFrameBytes ?? 1024 * 1024;
@@ -207,6 +211,7 @@ export class ConversationHarness implements Transport, AsyncDisposable {
       this.stats.droppedOut++;
       return false;
     }
+    this.#writes.hold();
     this.#ws.send(JSON.stringify(frame));
     this.stats.framesOut++;
     const buffered = this.#ws.bufferedAmount;

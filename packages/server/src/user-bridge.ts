@@ -6,6 +6,7 @@ import {
   createLogger,
   eventClassFor,
   SwitchboardError,
+  type EventClass,
   type Logger,
   type Message,
   type NodeLike,
@@ -14,6 +15,7 @@ import {
   OUTPUT_FRAME_EVENTS,
   outputFrameFor,
   type OutputFrame,
+  type OutputFrameRow,
   type Transport,
 } from "@switchboard/protocol";
 import { AgentErrorCode, agentErrorFrame } from "./agent-error-frame.js";
@@ -47,23 +49,20 @@ export class UserBridge extends Bridge {
     this.#transport = transport;
     this.#log = log;
     this.#speaker = typeof speaker === "string" ? speaker : speaker.id;
-    for (const row of OUTPUT_FRAME_EVENTS) {
-      const eventClass = eventClassFor(row.event);
-      if (eventClass === undefined) {
-        throw new SwitchboardError("ROUTE_CONFIG", `no event registered as "${row.event}"`);
-      }
-      // Every chunk type reaches the user; the frame says `chunk_type` when it is not "text".
-      this.on(eventClass).map((m) => {
-        // An agent failure goes out generic and coded; its detail stays in the log.
-        const frame =
-          m.event instanceof AgentError
-            ? agentErrorFrame(this.#log, m.event.code ?? AgentErrorCode.agentError, m.event.error, {
-                node: m.source,
-              })
-            : outputFrameFor(row, m.event);
-        this.#send(frame, m);
-      });
-    }
+    const rows = (outputRows ??= new OutputRows());
+    // One route for every row: each message is matched once, by its class, not once per row.
+    this.on("*").map((m) => {
+      const row = rows.for(m.event);
+      if (row === undefined) return;
+      // An agent failure goes out generic and coded; its detail stays in the log.
+      const frame =
+        m.event instanceof AgentError
+          ? agentErrorFrame(this.#log, m.event.code ?? AgentErrorCode.agentError, m.event.error, {
+              node: m.source,
+            })
+          : outputFrameFor(row, m.event);
+      this.#send(frame, m);
+    });
     this.on(Authorize, { source: SYSTEM_SOURCE }).map((m) => this.setSpeaker(m.event.agent));
   }
 
@@ -115,12 +114,40 @@ export class UserBridge extends Bridge {
     // end_call is the last thing the user hears of this call.
     if (this.#ended) return false;
     if (frame.type === "end_call") this.#ended = true;
-    const generationId = from.generationId;
-    return this.#transport.send(
-      generationId === undefined ? frame : { ...frame, generation_id: generationId },
-    );
+    // The frame was made for this message alone: tag it in place rather than copy it per chunk.
+    if (from.generationId !== undefined) frame.generation_id = from.generationId;
+    return this.#transport.send(frame);
   }
 }
+
+/** The rows of `OUTPUT_FRAME_EVENTS` by event class; every chunk type reaches the user. */
+class OutputRows {
+  readonly #classes: readonly { eventClass: EventClass; row: OutputFrameRow }[];
+  /** The row of each event class met so far (null: none), so a class is matched only once. */
+  readonly #byClass = new Map<unknown, OutputFrameRow | null>();
+
+  constructor() {
+    this.#classes = OUTPUT_FRAME_EVENTS.map((row) => {
+      const eventClass = eventClassFor(row.event);
+      if (eventClass === undefined) {
+        throw new SwitchboardError("ROUTE_CONFIG", `no event registered as "${row.event}"`);
+      }
+      return { eventClass, row };
+    });
+  }
+
+  for(event: object): OutputFrameRow | undefined {
+    let row = this.#byClass.get(event.constructor);
+    if (row === undefined) {
+      row = this.#classes.find(({ eventClass }) => event instanceof eventClass)?.row ?? null;
+      this.#byClass.set(event.constructor, row);
+    }
+    return row ?? undefined;
+  }
+}
+
+/** Shared by every session's user bridge: made by the first one. */
+let outputRows: OutputRows | undefined;
 
 /**
  * Creates the `"user"` bridge of a session: transport input in (source `"user"`, once

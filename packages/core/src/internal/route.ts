@@ -3,6 +3,7 @@ import { isAbortError } from "../errors.js";
 import type { Message } from "../message.js";
 import type { EventMatcher } from "./event-selector.js";
 import { Generation } from "./generation.js";
+import { GenerationSet } from "./generation-set.js";
 import type { Outbox } from "./outbox.js";
 import { terminalSink, type Sink, type Step } from "./steps.js";
 
@@ -84,8 +85,8 @@ export class Route {
   readonly #outbox: Outbox;
   readonly #filter: ((message: Message) => unknown) | undefined;
   #config: RouteConfig = EMPTY_ROUTE_CONFIG;
-  readonly #active = new Set<Generation>();
-  readonly #tearingDown = new Set<Generation>();
+  readonly #active = new GenerationSet();
+  readonly #tearingDown = new GenerationSet();
   #waiting: Message[] = [];
   #suspended = false;
   #gate: Promise<void> | undefined;
@@ -291,7 +292,8 @@ export class Route {
   #holdUntil(cancelled: readonly Generation[], after: (() => Promise<void>) | undefined): void {
     const previous = this.#gate;
     const gate = (async () => {
-      await previous;
+      // Awaiting nothing still costs a microtask hop on the way to the handler.
+      if (previous !== undefined) await previous;
       await this.#tornDown(cancelled);
       if (after !== undefined) await after();
     })();
