@@ -46,10 +46,13 @@ export interface ReasoningNodeOptions extends NodeOptions {
  * becomes an `AgentResponse`), then the generation's bookkeeping (`LogMetric`s and one
  * `AgentGenerationComplete`).
  */
-export type GeneratedEvent<Y> =
-  | (Y extends string ? AgentResponse : Exclude<Y, AgentGenerationComplete>)
-  | AgentGenerationComplete
-  | LogMetric;
+export type GeneratedEvent<Y> = Widest<NodeEvent<Y>> | AgentGenerationComplete | LogMetric;
+
+/** A yielded item as the route sees it: a string is an `AgentResponse`; the node's completion is merged. */
+type NodeEvent<Y> = Y extends string ? AgentResponse : Exclude<Y, AgentGenerationComplete>;
+
+/** `object` when the union holds it (an untyped node), so types read `object`, not `object | AgentResponse`. */
+type Widest<T> = object extends T ? object : T;
 
 /** Logs of dropped history come at most this often per node. */
 const DROP_LOG_INTERVAL_MS = 1000;
@@ -68,6 +71,8 @@ const NEVER_ABORTED = new AbortController().signal;
  * }
  * const node = new EchoNode({ systemPrompt: "Echo the user." });
  * bridge.on(UserStoppedSpeaking).interruptOn(UserStartedSpeaking, node.onInterruptGenerate).stream(node.generate).broadcast();
+ * @typeParam Y - What `processContext` yields. Name it (`extends ReasoningNode<AgentResponse>`)
+ *   and `generate`, and so each stage after `.stream(node.generate)`, is typed by it.
  */
 export abstract class ReasoningNode<Y extends object | string = object | string> extends Node {
   readonly systemPrompt: string;
