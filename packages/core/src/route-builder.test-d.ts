@@ -1,10 +1,9 @@
 import { bufferCount, map as rxMap } from "rxjs";
 import { describe, expectTypeOf, it } from "vitest";
 import { Bridge } from "./bridge.js";
+import type { AgentGenerationComplete, LogMetric } from "./events.js";
 import {
-  AgentGenerationComplete,
   AgentResponse,
-  LogMetric,
   ToolCall,
   DTMFInputEvent,
   UserStartedSpeaking,
