@@ -1,17 +1,15 @@
 import {
   AgentResponse,
   Bridge,
-  ReasoningNode,
   UserStartedSpeaking,
   UserStoppedSpeaking,
   UserTranscriptionReceived,
   type Bus,
-  type ConversationContext,
-  type ReasoningNodeOptions,
 } from "@switchboard/core";
-import { contextToMessages, type ChatModel } from "@switchboard/openai";
+import type { ChatModel } from "@switchboard/openai";
 import type { CallHandler } from "@switchboard/server";
 import { greetAndWait } from "../example-app.js";
+import { StreamingChatNode } from "./basic-streaming.js";
 
 /** Markdown a model writes that a voice must not read out. */
 const MARKDOWN = /[*_#`]/g;
@@ -45,23 +43,6 @@ export function throughPipeline(chunks: readonly string[]): string {
     .join("");
 }
 
-/** The node: it streams the model's answer as it is, and names what it yields. */
-export class PipelineNode extends ReasoningNode<AgentResponse> {
-  readonly llm: ChatModel;
-
-  constructor(options: Partial<ReasoningNodeOptions> & { llm: ChatModel }) {
-    super({ systemPrompt: "You are a helpful voice assistant.", nodeId: "agent", ...options });
-    this.llm = options.llm;
-  }
-
-  protected override async *processContext(context: ConversationContext) {
-    const messages = contextToMessages(context);
-    for await (const chunk of this.llm.chat({ messages, signal: context.signal })) {
-      if (chunk.content) yield new AgentResponse({ content: chunk.content });
-    }
-  }
-}
-
 async function* clean(chunk: AgentResponse) {
   const content = cleanText(chunk.content);
   if (content !== undefined) yield new AgentResponse({ content });
@@ -77,18 +58,19 @@ async function* validate(chunk: AgentResponse) {
 
 /** One call of the pattern, for its test: the node and the call's bus. */
 export interface PipelineCall {
-  node: PipelineNode;
+  node: StreamingChatNode;
   bus: Bus;
 }
 
 /**
  * Line's multi-stage pipeline: each chunk goes through clean → style → validate on its way out.
- * Each stage takes an `AgentResponse` and sees nothing else: the generation's metrics and its
+ * The node is basic streaming's, typed `ReasoningNode<AgentResponse>`, so each stage takes an
+ * `AgentResponse` and sees nothing else: the generation's metrics and its
  * `AgentGenerationComplete` pass the stages untouched, so no stage forwards them by hand.
  */
 export function multiStagePipeline(llm: ChatModel, calls: PipelineCall[] = []): CallHandler {
   return async (system) => {
-    const node = new PipelineNode({ llm, logger: system.log });
+    const node = new StreamingChatNode({ llm, logger: system.log });
     calls.push({ node, bus: system.bus });
     const bridge = new Bridge(node);
     system.withSpeakingNode(node, bridge);
