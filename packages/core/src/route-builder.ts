@@ -135,10 +135,12 @@ export class RouteBuilder<T, E extends object = object, P extends RoutePhase = "
     fn: (value: T, ctx: RouteContext<E>) => value is S,
     options?: StageOptions<false>,
   ): RouteBuilder<S, E>;
+  /** Keeps the values for which `fn` is truthy. */
   filter(
     fn: (value: T, ctx: RouteContext<E>) => unknown,
     options?: StageOptions<false>,
   ): RouteBuilder<T, E>;
+  /** With `{ all: true }`, `fn` decides on the generation's bookkeeping too. */
   filter(
     fn: (value: T | GenerationBookkeeping, ctx: RouteContext<E>) => unknown,
     options: StageOptions<true>,

@@ -44,15 +44,13 @@ export interface ReasoningNodeOptions extends NodeOptions {
 /**
  * What `generate` yields for a node whose `processContext` yields `Y`: its events (a string
  * becomes an `AgentResponse`), then the generation's bookkeeping (`LogMetric`s and one
- * `AgentGenerationComplete`).
+ * `AgentGenerationComplete`). `C` is computed (the events as the route sees them); an untyped
+ * node's read `object`.
  */
-export type GeneratedEvent<Y> = Widest<NodeEvent<Y>> | AgentGenerationComplete | LogMetric;
-
-/** A yielded item as the route sees it: a string is an `AgentResponse`; the node's completion is merged. */
-type NodeEvent<Y> = Y extends string ? AgentResponse : Exclude<Y, AgentGenerationComplete>;
-
-/** `object` when the union holds it (an untyped node), so types read `object`, not `object | AgentResponse`. */
-type Widest<T> = object extends T ? object : T;
+export type GeneratedEvent<
+  Y,
+  C = Y extends string ? AgentResponse : Exclude<Y, AgentGenerationComplete>,
+> = (object extends C ? object : C) | AgentGenerationComplete | LogMetric;
 
 /** Logs of dropped history come at most this often per node. */
 const DROP_LOG_INTERVAL_MS = 1000;
