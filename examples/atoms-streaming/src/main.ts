@@ -5,7 +5,7 @@ import { createChunkingApp } from "./patterns/chunking-strategies.js";
 import { createParallelToolsApp, travelPolicy } from "./patterns/parallel-tools.js";
 import { createSlowToolApp, orderPolicy } from "./patterns/slow-tool-feedback.js";
 import { createTtfcApp } from "./patterns/time-to-first-chunk.js";
-import { starterModel, type OfflinePolicy } from "./offline-model.js";
+import { starterModel, type OfflinePolicy } from "@switchboard/examples-kit";
 
 const [name = "time-to-first-chunk", arg] = process.argv.slice(2);
 

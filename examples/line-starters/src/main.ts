@@ -3,7 +3,7 @@ import type { VoiceAgentApp } from "@switchboard/server";
 import { createBankingApp, bankingPolicy } from "./personal-banking/banking.js";
 import { createEchoApp } from "./echo/echo.js";
 import { createFormApp, formPolicy } from "./form-filling/form-filling.js";
-import { starterModel, type OfflinePolicy } from "./offline-model.js";
+import { starterModel, type OfflinePolicy } from "@switchboard/examples-kit";
 import { createSalesApp, salesPolicy } from "./sales-with-leads/sales.js";
 import { createStorytellerApp, storyPolicy } from "./dtmf-storyteller/storyteller.js";
 

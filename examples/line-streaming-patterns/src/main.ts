@@ -6,12 +6,14 @@ import { bufferedStreaming } from "./patterns/buffered-streaming.js";
 import { cachedStreaming } from "./patterns/cached-streaming.js";
 import { chunkedValidation } from "./patterns/chunked-validation.js";
 import { interruptionAware } from "./patterns/interruption-aware.js";
+import { multiStagePipeline } from "./patterns/multi-stage-pipeline.js";
 import { parallelStreaming } from "./patterns/parallel-streaming.js";
 import { toolStreaming } from "./patterns/tool-streaming.js";
 
 const patterns: Record<string, (llm: ChatModel) => CallHandler> = {
   "basic-streaming": basicStreaming,
   "chunked-validation": chunkedValidation,
+  "multi-stage-pipeline": (llm) => multiStagePipeline(llm),
   "buffered-streaming": bufferedStreaming,
   "tool-streaming": toolStreaming,
   "interruption-aware": interruptionAware,

@@ -293,6 +293,7 @@ export class Bus {
     const { message, seq, owner } = pending;
     // Stale: produced by an execution cancelled while this message waited in the queue.
     if (isStale(owner)) return;
+    if (owner !== undefined) owner.deliveries++;
     // Subject.next costs a closure and an observer-array copy even with nobody listening.
     if (this.#messages.observed) this.#messages.next(message);
     for (const bridge of this.#bridges) {

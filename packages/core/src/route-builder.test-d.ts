@@ -3,14 +3,18 @@ import { describe, expectTypeOf, it } from "vitest";
 // Line's names (resume_on, .on() on a builder) are typed by the line entry.
 import "./line.js";
 import { Bridge } from "./bridge.js";
+import type { AgentGenerationComplete, LogMetric } from "./events.js";
 import {
   AgentResponse,
+  ToolCall,
   DTMFInputEvent,
   UserStartedSpeaking,
   UserStoppedSpeaking,
   UserTranscriptionReceived,
 } from "./events.js";
 import type { Message } from "./message.js";
+import type { ConversationContext } from "./nodes/conversation-context.js";
+import { ReasoningNode } from "./nodes/reasoning-node.js";
 import type { RouteBuilder, SettingsAfterStep } from "./route-builder.js";
 import type { RouteContext } from "./route-context.js";
 
@@ -205,5 +209,88 @@ describe("RouteBuilder types", () => {
     generation.concurrency("switch");
     // @ts-expect-error: not a concurrency mode
     new Bridge(node).conversation(node, { concurrency: "parallel" });
+  });
+
+  describe("stages after .stream(node.generate) (issue 10)", () => {
+    class Talker extends ReasoningNode<AgentResponse> {
+      protected override async *processContext(_context: ConversationContext) {
+        yield new AgentResponse({ content: "hi" });
+      }
+    }
+    class Mixed extends ReasoningNode<string | ToolCall> {
+      protected override async *processContext(_context: ConversationContext) {
+        yield "text";
+        yield new ToolCall({ toolName: "t", toolArgs: {}, toolCallId: "1" });
+      }
+    }
+    class Untyped extends ReasoningNode {
+      protected override async *processContext(_context: ConversationContext) {
+        yield "text";
+      }
+    }
+    async function* clean(chunk: AgentResponse) {
+      yield new AgentResponse({ content: chunk.content.trim() });
+    }
+
+    it("generate yields the node's events and the bookkeeping; the route's items leave the bookkeeping out", () => {
+      const talker = new Talker({ systemPrompt: "" });
+      expectTypeOf(talker.generate).returns.toEqualTypeOf<
+        AsyncGenerator<AgentResponse | AgentGenerationComplete | LogMetric, void, undefined>
+      >();
+      expectTypeOf(bridge.on(UserStoppedSpeaking).stream(talker.generate)).toEqualTypeOf<
+        RouteBuilder<AgentResponse, UserStoppedSpeaking>
+      >();
+      const mixed = new Mixed({ systemPrompt: "" });
+      expectTypeOf(bridge.on(UserStoppedSpeaking).stream(mixed.generate)).toEqualTypeOf<
+        RouteBuilder<AgentResponse | ToolCall, UserStoppedSpeaking>
+      >();
+      const untyped = new Untyped({ systemPrompt: "" });
+      expectTypeOf(bridge.on(UserStoppedSpeaking).stream(untyped.generate)).toEqualTypeOf<
+        RouteBuilder<object, UserStoppedSpeaking>
+      >();
+    });
+
+    it("each stage's input is what the previous stage yields", () => {
+      const talker = new Talker({ systemPrompt: "" });
+      const route = bridge.on(UserStoppedSpeaking).stream(talker.generate);
+      expectTypeOf(route.stream(clean).stream(clean).stream(clean)).toEqualTypeOf<
+        RouteBuilder<AgentResponse, UserStoppedSpeaking>
+      >();
+      const lengths = route.stream(clean).map((chunk) => chunk.content.length);
+      expectTypeOf(lengths).toEqualTypeOf<RouteBuilder<number, UserStoppedSpeaking>>();
+      expectTypeOf(
+        lengths.stream(async function* (n) {
+          yield String(n);
+        }),
+      ).toEqualTypeOf<RouteBuilder<string, UserStoppedSpeaking>>();
+      route.filter((chunk) => expectTypeOf(chunk).toEqualTypeOf<AgentResponse>());
+      // @ts-expect-error: the items are AgentResponse, not numbers
+      route.stream(async function* (n: number) {
+        yield n;
+      });
+    });
+
+    it("a stage that asks for all sees the bookkeeping too", () => {
+      const talker = new Talker({ systemPrompt: "" });
+      const route = bridge.on(UserStoppedSpeaking).stream(talker.generate);
+      route.map(
+        (e) => expectTypeOf(e).toEqualTypeOf<AgentResponse | AgentGenerationComplete | LogMetric>(),
+        { all: true },
+      );
+      route.filter(
+        (e) => expectTypeOf(e).toEqualTypeOf<AgentResponse | AgentGenerationComplete | LogMetric>(),
+        { all: true },
+      );
+      expectTypeOf(
+        route.stream(
+          function* (e) {
+            if (e instanceof AgentResponse) yield e;
+          },
+          { all: true },
+        ),
+      ).toEqualTypeOf<RouteBuilder<AgentResponse, UserStoppedSpeaking>>();
+      // @ts-expect-error: without { all: true } the stage never gets the completion
+      route.map((e: AgentGenerationComplete) => e);
+    });
   });
 });

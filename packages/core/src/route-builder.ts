@@ -1,6 +1,7 @@
 import type { OperatorFunction } from "rxjs";
 import { SwitchboardError } from "./errors.js";
 import type { EventClass } from "./event-registry.js";
+import type { AgentGenerationComplete, LogMetric } from "./events.js";
 import { compileSelector, type EventSelector } from "./internal/event-selector.js";
 import type {
   ConcurrencyMode,
@@ -37,6 +38,23 @@ export type StreamItem<T> = T extends string
       : T extends PromiseLike<infer P>
         ? StreamItem<P>
         : T;
+
+/**
+ * A generation's bookkeeping: its `AgentGenerationComplete` and its `LogMetric`s. A `.map()`,
+ * `.filter()`, `.stream()` or `.pipe()` placed after a `.stream()` passes them on untouched and in
+ * order (a `.pipe()` after its operators flushed), so a stage sees only the content it transforms;
+ * `{ all: true }` hands them to the stage too. A `.stream()`'s items are typed without them.
+ */
+export type GenerationBookkeeping = AgentGenerationComplete | LogMetric;
+
+/** The options of a `.map()`, `.filter()` or `.stream()` stage. */
+export interface StageOptions<A extends boolean = boolean> {
+  /** The stage sees the generation's bookkeeping too (and forwards what it wants). Default false. */
+  all?: A;
+}
+
+/** What a stage receives: the value, or with `{ all: true }` the bookkeeping as well. */
+export type StageValue<T, A extends boolean> = A extends true ? T | GenerationBookkeeping : T;
 
 /** Runs when an interrupt, suspend or resume event arrives. */
 export type ControlHandler<I extends object> = (message: Message<I>) => unknown;
@@ -97,35 +115,65 @@ export class RouteBuilder<T, E extends object = object, P extends RoutePhase = "
   }
 
   /**
-   * Transforms each value; `fn` may be async (its result is awaited, in order).
+   * Transforms each value; `fn` may be async (its result is awaited, in order). After a
+   * `.stream()`, the generation's bookkeeping passes untouched unless `{ all: true }`.
    * @example bridge.on(UserTranscriptionReceived).map((m) => m.event.content.toUpperCase())
    */
-  map<R>(fn: (value: T, ctx: RouteContext<E>) => R | PromiseLike<R>): RouteBuilder<Awaited<R>, E> {
-    return this.#step(mapStep(erase(fn)));
+  map<R, A extends boolean = false>(
+    fn: (value: StageValue<T, A>, ctx: RouteContext<E>) => R | PromiseLike<R>,
+    options?: StageOptions<A>,
+  ): RouteBuilder<Awaited<R>, E> {
+    return this.#step(mapStep(erase(fn), this.#passesBookkeeping(options)));
   }
 
   /**
-   * Lets through only the values for which `fn` is truthy; a type guard narrows the value.
+   * Lets through only the values for which `fn` is truthy; a type guard narrows the value. After a
+   * `.stream()`, the generation's bookkeeping is kept without asking `fn` unless `{ all: true }`.
    * @example bridge.on("*").map((m) => m.event).filter((e): e is AgentResponse => e instanceof AgentResponse)
    */
-  filter<S extends T>(fn: (value: T, ctx: RouteContext<E>) => value is S): RouteBuilder<S, E>;
-  filter(fn: (value: T, ctx: RouteContext<E>) => unknown): RouteBuilder<T, E>;
-  filter(fn: (value: T, ctx: RouteContext<E>) => unknown): RouteBuilder<T, E> {
-    return this.#step(filterStep(erase(fn)));
+  filter<S extends T>(
+    fn: (value: T, ctx: RouteContext<E>) => value is S,
+    options?: StageOptions<false>,
+  ): RouteBuilder<S, E>;
+  /** Keeps the values for which `fn` is truthy. */
+  filter(
+    fn: (value: T, ctx: RouteContext<E>) => unknown,
+    options?: StageOptions<false>,
+  ): RouteBuilder<T, E>;
+  /** With `{ all: true }`, `fn` decides on the generation's bookkeeping too. */
+  filter(
+    fn: (value: T | GenerationBookkeeping, ctx: RouteContext<E>) => unknown,
+    options: StageOptions<true>,
+  ): RouteBuilder<T, E>;
+  filter(
+    fn: (value: never, ctx: RouteContext<E>) => unknown,
+    options?: StageOptions,
+  ): RouteBuilder<T, E> {
+    return this.#step(filterStep(erase(fn), this.#passesBookkeeping(options)));
   }
 
   /**
    * Streams: each item of what `fn` returns goes through the rest of the route as soon as it is
    * produced; the next is pulled only after the previous has gone through. Without `fn`, the
-   * current value is iterated. A string is one item.
-   * @example bridge.on(UserStoppedSpeaking).stream(node.generate).broadcast()
+   * current value is iterated. A string is one item. The items are typed without the generation's
+   * bookkeeping (`AgentGenerationComplete`, `LogMetric`): later stages pass it on untouched unless
+   * they ask for it with `{ all: true }`, so `.stream(a).stream(b)` hands `b` what `a` yields.
+   * @example bridge.on(UserStoppedSpeaking).stream(node.generate).stream(clean).broadcast()
    */
-  stream(): RouteBuilder<StreamItem<T>, E>;
+  stream(): RouteBuilder<Exclude<StreamItem<T>, GenerationBookkeeping>, E>;
+  stream<R, A extends boolean = false>(
+    fn: (
+      value: StageValue<T, A>,
+      ctx: RouteContext<E>,
+    ) => StreamSource<R> | PromiseLike<StreamSource<R>>,
+    options?: StageOptions<A>,
+  ): RouteBuilder<Exclude<R, GenerationBookkeeping>, E>;
   stream<R>(
-    fn: (value: T, ctx: RouteContext<E>) => StreamSource<R> | PromiseLike<StreamSource<R>>,
-  ): RouteBuilder<R, E>;
-  stream<R>(fn?: (value: T, ctx: RouteContext<E>) => unknown): RouteBuilder<R, E> {
-    return this.#step(streamStep(fn === undefined ? undefined : erase(fn)));
+    fn?: (value: never, ctx: RouteContext<E>) => unknown,
+    options?: StageOptions,
+  ): RouteBuilder<R, E> {
+    const pass = this.#passesBookkeeping(options);
+    return this.#step(streamStep(fn === undefined ? undefined : erase(fn), pass));
   }
 
   /**
@@ -155,7 +203,8 @@ export class RouteBuilder<T, E extends object = object, P extends RoutePhase = "
     op5: OperatorFunction<D, F>,
   ): RouteBuilder<F, E>;
   pipe<R>(...operators: OperatorFunction<never, unknown>[]): RouteBuilder<R, E> {
-    return this.#step(pipeStep(operators as unknown as OperatorFunction<unknown, unknown>[]));
+    const ops = operators as unknown as OperatorFunction<unknown, unknown>[];
+    return this.#step(pipeStep(ops, this.#passesBookkeeping(undefined)));
   }
 
   /**
@@ -246,6 +295,11 @@ export class RouteBuilder<T, E extends object = object, P extends RoutePhase = "
         return this.#bridge.on(event as string, options);
       },
     );
+  }
+
+  /** A stage after a `.stream()` passes the generation's bookkeeping unless it asks for all. */
+  #passesBookkeeping(options: StageOptions | undefined): boolean {
+    return options?.all !== true && this.#config.steps.some((step) => step.kind === "stream");
   }
 
   #step<R>(step: Step): RouteBuilder<R, E> {

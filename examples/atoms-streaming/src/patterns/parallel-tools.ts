@@ -2,7 +2,7 @@ import { Bridge, defineTool, type Tool } from "@switchboard/core";
 import { OpenAIChatNode, type ChatModel } from "@switchboard/openai";
 import { VoiceAgentApp, type CallHandler } from "@switchboard/server";
 import { z } from "zod";
-import type { OfflinePolicy } from "../offline-model.js";
+import type { OfflinePolicy } from "@switchboard/examples-kit";
 
 /** Hooks a test (or a demo) uses to watch the tools run; the default tools do nothing extra. */
 export interface ToolHooks {

@@ -9,7 +9,7 @@ import {
 import { OpenAIChatNode, type ChatModel } from "@switchboard/openai";
 import { VoiceAgentApp, type CallHandler } from "@switchboard/server";
 import { z } from "zod";
-import type { OfflinePolicy } from "../offline-model.js";
+import type { OfflinePolicy } from "@switchboard/examples-kit";
 
 export const STILL_CHECKING = "Still checking, one moment. ";
 

@@ -1,6 +1,6 @@
 import { ConversationRunner } from "@switchboard/testing";
 import { afterEach, describe, expect, it } from "vitest";
-import { starterModel, type StarterModel } from "../offline-model.js";
+import { starterModel, type StarterModel } from "@switchboard/examples-kit";
 import { createStorytellerApp, MENU, storyPolicy } from "./storyteller.js";
 
 let model: StarterModel | undefined;

@@ -10,7 +10,7 @@ import {
 } from "@switchboard/core";
 import type { ChatModel } from "@switchboard/openai";
 import { VoiceAgentApp, type CallHandler } from "@switchboard/server";
-import type { OfflinePolicy } from "../offline-model.js";
+import type { OfflinePolicy } from "@switchboard/examples-kit";
 
 const STORIES: Record<string, string> = {
   "1": "a dragon who is afraid of the dark",

@@ -2,7 +2,7 @@ import { Bridge, defineTool, type Logger } from "@switchboard/core";
 import { OpenAIChatNode, type ChatModel } from "@switchboard/openai";
 import { VoiceAgentApp, type CallHandler } from "@switchboard/server";
 import { z } from "zod";
-import type { OfflinePolicy } from "../offline-model.js";
+import type { OfflinePolicy } from "@switchboard/examples-kit";
 
 /** The form: every field typed and validated by zod, described for the model. */
 export const Reservation = z.object({

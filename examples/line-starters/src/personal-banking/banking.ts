@@ -2,7 +2,7 @@ import { Authorize, Bridge, defineTool } from "@switchboard/core";
 import { OpenAIChatNode, type ChatModel } from "@switchboard/openai";
 import { handoffTool, VoiceAgentApp, type CallHandler } from "@switchboard/server";
 import { z } from "zod";
-import type { OfflinePolicy } from "../offline-model.js";
+import type { OfflinePolicy } from "@switchboard/examples-kit";
 
 export const BANKING_GREETING = "Welcome to Switchboard Bank. How can I help you today?";
 

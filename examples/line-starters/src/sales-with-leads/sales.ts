@@ -10,7 +10,7 @@ import {
 import { OpenAIChatNode, type ChatModel } from "@switchboard/openai";
 import { VoiceAgentApp, type CallHandler } from "@switchboard/server";
 import { z } from "zod";
-import type { OfflinePolicy } from "../offline-model.js";
+import type { OfflinePolicy } from "@switchboard/examples-kit";
 
 /** What the sales team wants to know about a caller. */
 export const Lead = z.object({

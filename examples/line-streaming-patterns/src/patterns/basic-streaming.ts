@@ -13,7 +13,7 @@ import type { CallHandler } from "@switchboard/server";
 import { greetAndWait } from "../example-app.js";
 
 /** Line's `StreamingChatNode`: formats the history for the model and yields each chunk as it arrives. */
-export class StreamingChatNode extends ReasoningNode {
+export class StreamingChatNode extends ReasoningNode<AgentResponse> {
   readonly llm: ChatModel;
 
   constructor(options: Partial<ReasoningNodeOptions> & { llm: ChatModel }) {

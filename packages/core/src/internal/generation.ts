@@ -30,6 +30,11 @@ export class Generation<E extends object = object> implements RouteContext<E> {
   #shield: Shield = "none";
   /** A cancel arrived while shielded: it takes effect when the shield drops. */
   #cancelDeferred = false;
+  /**
+   * How many of this generation's messages the bus delivered: a producer closed at a `yield` reads
+   * it to know whether the value it yielded reached anyone.
+   */
+  deliveries = 0;
 
   constructor(message: Message<E>) {
     this.message = message;

@@ -1,6 +1,6 @@
 import { Subject, Subscription, type Observable, type OperatorFunction } from "rxjs";
 import { SwitchboardError } from "../errors.js";
-import { AgentResponse } from "../events.js";
+import { AgentGenerationComplete, AgentResponse, LogMetric } from "../events.js";
 import { Message } from "../message.js";
 import { CANCELLED, type Generation } from "./generation.js";
 import { chunkInterruptible } from "./chunk-interruptible.js";
@@ -40,6 +40,14 @@ export interface Step {
 
 export type StepFn = (value: unknown, ctx: Generation) => unknown;
 
+/**
+ * A generation's bookkeeping (its `AgentGenerationComplete`, its `LogMetric`s): a stage placed
+ * after a `.stream()` passes it on untouched, in order, unless it asked for every value.
+ */
+export function isBookkeeping(value: unknown): boolean {
+  return value instanceof AgentGenerationComplete || value instanceof LogMetric;
+}
+
 export const terminalSink: Sink = { push() {}, end() {} };
 
 function endNext(next: Sink): () => void | PromiseLike<void> {
@@ -57,8 +65,8 @@ async function afterAwait(
   return await then(value);
 }
 
-/** `.map(fn)` */
-export function mapStep(fn: StepFn): Step {
+/** `.map(fn)`; with `passBookkeeping`, bookkeeping values skip `fn`. */
+export function mapStep(fn: StepFn, passBookkeeping = false): Step {
   return {
     kind: "map",
     name: nameOf(fn),
@@ -66,6 +74,7 @@ export function mapStep(fn: StepFn): Step {
       // No closure per connect: most map routes are synchronous, and one is connected per trigger.
       return {
         push(value) {
+          if (passBookkeeping && isBookkeeping(value)) return next.push(value);
           const result = fn(value, generation);
           return isThenable(result)
             ? afterAwait(generation, result, (resolved) => next.push(resolved))
@@ -77,14 +86,15 @@ export function mapStep(fn: StepFn): Step {
   };
 }
 
-/** `.filter(fn)` */
-export function filterStep(fn: StepFn): Step {
+/** `.filter(fn)`; with `passBookkeeping`, bookkeeping values skip `fn` and are kept. */
+export function filterStep(fn: StepFn, passBookkeeping = false): Step {
   return {
     kind: "filter",
     name: nameOf(fn),
     connect(generation, next) {
       return {
         push(value) {
+          if (passBookkeeping && isBookkeeping(value)) return next.push(value);
           const keep = fn(value, generation);
           if (isThenable(keep)) {
             return afterAwait(generation, keep, (k) => (k ? next.push(value) : undefined));
@@ -97,14 +107,18 @@ export function filterStep(fn: StepFn): Step {
   };
 }
 
-/** `.stream(fn?)`: every item of what `fn` returns flows through the rest of the route, one at a time. */
-export function streamStep(fn: StepFn | undefined): Step {
+/**
+ * `.stream(fn?)`: every item of what `fn` returns flows through the rest of the route, one at a
+ * time; with `passBookkeeping`, bookkeeping values skip `fn`.
+ */
+export function streamStep(fn: StepFn | undefined, passBookkeeping = false): Step {
   return {
     kind: "stream",
     name: nameOf(fn),
     connect(generation, next) {
       return {
         push(value) {
+          if (passBookkeeping && isBookkeeping(value)) return next.push(value);
           const source = fn === undefined ? value : fn(value, generation);
           if (isThenable(source)) {
             return afterAwait(generation, source, (resolved) =>
@@ -198,9 +212,13 @@ function pumpSync(generation: Generation, iterator: Iterator<unknown>, next: Sin
 /**
  * `.pipe(...operators)`: the generation's values go through RxJS operators. Completing the
  * subject on a normal end lets buffering operators flush; a cancel unsubscribes instead, so
- * whatever they hold is dropped and their timers are cleared.
+ * whatever they hold is dropped and their timers are cleared. With `passBookkeeping`, bookkeeping
+ * values skip the operators: they are held and go on, in order, after the operators flushed.
  */
-export function pipeStep(operators: readonly OperatorFunction<unknown, unknown>[]): Step {
+export function pipeStep(
+  operators: readonly OperatorFunction<unknown, unknown>[],
+  passBookkeeping = false,
+): Step {
   const operator = (source: Observable<unknown>) =>
     operators.reduce((observable, op) => op(observable), source);
   return {
@@ -270,10 +288,16 @@ export function pipeStep(operators: readonly OperatorFunction<unknown, unknown>[
       const check = () => {
         if (failure !== undefined) throw failure.error;
       };
+      /** Bookkeeping values held until the operators flushed (only with `passBookkeeping`). */
+      let held: unknown[] | undefined;
       return {
         push(value) {
           check();
           if (completedEarly) return STOP;
+          if (passBookkeeping && isBookkeeping(value)) {
+            (held ??= []).push(value);
+            return tail as PromiseLike<void> | undefined;
+          }
           input.next(value);
           check();
           if (!completedEarly) return tail as PromiseLike<void> | undefined;
@@ -288,6 +312,12 @@ export function pipeStep(operators: readonly OperatorFunction<unknown, unknown>[
           check();
           if (tail !== undefined) await tail;
           check();
+          if (held !== undefined) {
+            for (const value of held) {
+              if (generation.cancelled) return;
+              await next.push(value);
+            }
+          }
           if (!generation.cancelled) await next.end();
         },
       };

@@ -300,6 +300,62 @@ describe("ReasoningNode", () => {
       ]);
     });
 
+    it("records the chunk the user got when the generation is cancelled at its yield", async () => {
+      // The interrupt comes while the chunk is being delivered (the user starts speaking over it):
+      // the generator is closed at the `yield`, after the chunk reached the transport.
+      const node = new ScriptNode(async function* () {
+        yield "Heard. ";
+        yield "Never sent.";
+      });
+      const { bus, heard, say } = setup(node);
+      // Registered after the user's bridge: it hears the chunk, then the user speaks over it.
+      const overSpeaker = new Bridge("over-speaker");
+      const spokeOver = deferred();
+      overSpeaker.on(AgentResponse).map(() => {
+        void say(new UserStartedSpeaking());
+        spokeOver.resolve();
+      });
+      bus.registerBridge("over-speaker", overSpeaker);
+      await say(new UserStoppedSpeaking());
+      await spokeOver.promise;
+      await bus.cleanup();
+
+      expect(heard.map((e) => e.content)).toEqual(["Heard. "]);
+      expect(node.conversationEvents).toEqual([
+        new AgentResponse({ content: "Heard. ", interrupted: true }),
+      ]);
+    });
+
+    it("records nothing when the chunk was dropped before delivery", async () => {
+      // The interrupt comes while the chunk waits in the bus's queue: it is never delivered.
+      const node = new ScriptNode(async function* () {
+        yield "Dropped.";
+      });
+      const { bus, heard, say } = setup(node);
+      const sub = bus.messages$.subscribe((m) => {
+        if (m.event instanceof UserStoppedSpeaking) void say(new UserStartedSpeaking());
+      });
+      await say(new UserStoppedSpeaking());
+      await bus.cleanup();
+      sub.unsubscribe();
+      expect(heard).toEqual([]);
+      expect(node.conversationEvents).toEqual([]);
+    });
+
+    it("records the chunk a direct caller got before it stopped", async () => {
+      const node = new ScriptNode(async function* () {
+        yield "One. ";
+        yield "Two.";
+      });
+      for await (const event of node.generate()) {
+        expect(event).toEqual(new AgentResponse({ content: "One. " }));
+        break;
+      }
+      expect(node.conversationEvents).toEqual([
+        new AgentResponse({ content: "One. ", interrupted: true }),
+      ]);
+    });
+
     it("closes every tool call left without a result, and a late result replaces the placeholder", async () => {
       const toolStarted = deferred();
       const node = new ScriptNode(async function* (context) {

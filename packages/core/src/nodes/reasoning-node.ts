@@ -15,6 +15,7 @@ import {
   keepTail,
   startsWithSpace,
 } from "../internal/event-bytes.js";
+import { Generation } from "../internal/generation.js";
 import { Message } from "../message.js";
 import type { RouteContext } from "../route-context.js";
 import { ConversationContext } from "./conversation-context.js";
@@ -40,6 +41,17 @@ export interface ReasoningNodeOptions extends NodeOptions {
   maxHistoryBytes?: number;
 }
 
+/**
+ * What `generate` yields for a node whose `processContext` yields `Y`: its events (a string
+ * becomes an `AgentResponse`), then the generation's bookkeeping (`LogMetric`s and one
+ * `AgentGenerationComplete`). `C` is computed (the events as the route sees them); an untyped
+ * node's read `object`.
+ */
+export type GeneratedEvent<
+  Y,
+  C = Y extends string ? AgentResponse : Exclude<Y, AgentGenerationComplete>,
+> = (object extends C ? object : C) | AgentGenerationComplete | LogMetric;
+
 /** Logs of dropped history come at most this often per node. */
 const DROP_LOG_INTERVAL_MS = 1000;
 
@@ -57,8 +69,10 @@ const NEVER_ABORTED = new AbortController().signal;
  * }
  * const node = new EchoNode({ systemPrompt: "Echo the user." });
  * bridge.on(UserStoppedSpeaking).interruptOn(UserStartedSpeaking, node.onInterruptGenerate).stream(node.generate).broadcast();
+ * @typeParam Y - What `processContext` yields. Name it (`extends ReasoningNode<AgentResponse>`)
+ *   and `generate`, and so each stage after `.stream(node.generate)`, is typed by it.
  */
-export abstract class ReasoningNode extends Node {
+export abstract class ReasoningNode<Y extends object | string = object | string> extends Node {
   readonly systemPrompt: string;
   readonly maxContextLength: number;
   metadata: Record<string, unknown>;
@@ -272,7 +286,8 @@ export abstract class ReasoningNode extends Node {
   async *generate(
     message?: Message,
     ctx?: Partial<RouteContext>,
-  ): AsyncGenerator<object, void, undefined> {
+  ): AsyncGenerator<GeneratedEvent<Y>, void, undefined> {
+    type Out = GeneratedEvent<Y>;
     const signal = ctx?.signal ?? NEVER_ABORTED;
     const timer = new GenerationTimer(message?.timestamp ?? Date.now());
     const context = new ConversationContext({
@@ -290,13 +305,29 @@ export abstract class ReasoningNode extends Node {
     let unsentMetrics: LogMetric[] | undefined;
     /** The node's own completion, if it yielded one: merged into the single one at the end. */
     let ownCompletion: AgentGenerationComplete | undefined;
+    /** The route running this generation, if any: the bus counts what it delivered of it. */
+    const generation = ctx instanceof Generation ? ctx : undefined;
+    /** The event yielded and not resumed from yet; set when the generator is closed at its yield. */
+    let atYield: object | undefined;
+    let deliveredBefore = 0;
+    const record = (event: object) => {
+      this.addEvent(event);
+      if (event instanceof AgentResponse) {
+        timer.chunk(event.content.length);
+        lastResponse = event;
+      } else if (event instanceof ToolCall) {
+        unanswered.set(event.toolCallId, event);
+      } else if (event instanceof ToolResult && event.toolCallId !== undefined) {
+        unanswered.delete(event.toolCallId);
+      }
+    };
     try {
       for await (const item of this.processContext(context)) {
         if (item instanceof AgentGenerationComplete) {
           ownCompletion = item;
           continue;
         }
-        let event = typeof item === "string" ? new AgentResponse({ content: item }) : item;
+        let event: object = typeof item === "string" ? new AgentResponse({ content: item }) : item;
         if (event instanceof AgentResponse && event.chunkType === "text") {
           const content = heldWhitespace + event.content;
           if (content.trim() === "") {
@@ -307,17 +338,12 @@ export abstract class ReasoningNode extends Node {
           if (content !== event.content)
             event = new AgentResponse({ content, chunkType: event.chunkType });
         }
-        yield event;
+        atYield = event;
+        deliveredBefore = generation?.deliveries ?? 0;
+        yield event as Out;
+        atYield = undefined;
         // Resumed: the route pulls again only after the event went through, so it was delivered.
-        this.addEvent(event);
-        if (event instanceof AgentResponse) {
-          timer.chunk(event.content.length);
-          lastResponse = event;
-        } else if (event instanceof ToolCall) {
-          unanswered.set(event.toolCallId, event);
-        } else if (event instanceof ToolResult && event.toolCallId !== undefined) {
-          unanswered.delete(event.toolCallId);
-        }
+        record(event);
       }
       completed = true;
       if (!signal.aborted) {
@@ -339,6 +365,14 @@ export abstract class ReasoningNode extends Node {
         interrupted: ownCompletion?.interrupted ?? signal.aborted,
       });
     } finally {
+      // Closed at its yield: the event was delivered if the bus delivered something of this
+      // generation since (a direct caller that stops after an item has received it).
+      if (
+        atYield !== undefined &&
+        (generation === undefined || generation.deliveries > deliveredBefore)
+      ) {
+        record(atYield);
+      }
       const interrupted = !completed || signal.aborted;
       if (interrupted) this.#closeInterruptedTurn(lastResponse, unanswered);
       if (unsentMetrics === undefined) {
@@ -354,7 +388,7 @@ export abstract class ReasoningNode extends Node {
   }
 
   /** Produces the reply: strings or events (`AgentResponse`, `ToolCall`, `ToolResult`, …). */
-  protected abstract processContext(context: ConversationContext): AsyncIterable<object | string>;
+  protected abstract processContext(context: ConversationContext): AsyncIterable<Y>;
 
   /** Marks the turn interrupted and gives every call left without a result a placeholder one. */
   #closeInterruptedTurn(
