@@ -11,6 +11,7 @@ import {
   type Logger,
 } from "@switchboard/core";
 import { portInUse } from "./env-config.js";
+import { endCallSpan, startCallSpan } from "./internal/call-span.js";
 import {
   createPlaygroundHandler,
   DEBUG_QUERY_PARAM,
@@ -558,21 +559,32 @@ export class VoiceAgentApp implements AsyncDisposable {
       logger: this.log,
       sessionId: call.callId,
     });
+    const span = startCallSpan(call.callId);
     const system = new VoiceAgentSystem(harness, {
       debugChannel,
+      traceContext: span.context,
       ...(this.#options.teardownTimeoutMs !== undefined && {
         teardownTimeoutMs: this.#options.teardownTimeoutMs,
       }),
     });
-    const done = this.#runSession(system, call).finally(() => {
-      this.#sessions.delete(system);
-      release();
-      if (this.#sessions.size === 0) this.#onIdle?.();
-    });
+    const done = this.#runSession(system, call)
+      .then(
+        (reason) => endCallSpan(span, reason),
+        (error: unknown) => {
+          endCallSpan(span, "error");
+          throw error;
+        },
+      )
+      .finally(() => {
+        this.#sessions.delete(system);
+        release();
+        if (this.#sessions.size === 0) this.#onIdle?.();
+      });
     this.#sessions.set(system, done);
   }
 
-  async #runSession(system: VoiceAgentSystem, call: CallRequest): Promise<void> {
+  /** Runs one call to its end; resolves with why it ended. */
+  async #runSession(system: VoiceAgentSystem, call: CallRequest): Promise<ShutdownReason> {
     const log = system.harness.log;
     log.info({ callId: call.callId }, "call started");
     let reason: ShutdownReason;
@@ -593,5 +605,6 @@ export class VoiceAgentApp implements AsyncDisposable {
     }
     await system.cleanup(...CLOSE_BY_REASON[reason]);
     log.info({ callId: call.callId, reason }, "call ended");
+    return reason;
   }
 }
