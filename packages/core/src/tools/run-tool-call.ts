@@ -142,7 +142,7 @@ const ABSOLUTE_PATH =
  * stack, no server paths. `ENOENT: no such file or directory, open '/srv/app/x.json'` becomes
  * `ENOENT: no such file or directory, open '<path>'`; the log keeps the whole error.
  */
-export function toolErrorMessage(error: unknown): string {
+function toolErrorMessage(error: unknown): string {
   const message = toError(error).message.split("\n")[0] ?? "";
   return message.replace(ABSOLUTE_PATH, "<path>").trim() || "the tool failed without a message";
 }
