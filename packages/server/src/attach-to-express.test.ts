@@ -83,7 +83,7 @@ describe("VoiceAgentApp#attach", () => {
 
     const ws = new WebSocket(`${base.replace("http", "ws")}/echo`);
     const echoed = new Promise<string>((resolve) =>
-      ws.once("message", (data) => resolve(String(data))),
+      ws.once("message", (data: Buffer) => resolve(data.toString("utf8"))),
     );
     await new Promise((resolve) => ws.once("open", resolve));
     ws.send("ping");
