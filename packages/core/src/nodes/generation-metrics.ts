@@ -22,8 +22,9 @@ export interface GenerationMetrics {
   chunkCount: number;
   totalLength: number;
   interrupted: boolean;
-  /** Summed over the generation's model requests; undefined when none reported its usage. */
+  /** Prompt tokens summed over the generation's model requests; undefined when none reported usage. */
   inputTokens: number | undefined;
+  /** Completion tokens, summed likewise. */
   outputTokens: number | undefined;
 }
 
