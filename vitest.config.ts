@@ -1,6 +1,8 @@
 import { defineConfig } from "vitest/config";
 
-const sourceConditions = ["@switchboard/source", "node", "import", "module", "default"];
+// No "module" condition: @opentelemetry/api's "module" build has extensionless imports that Node's
+// loader cannot resolve once vitest externalises it.
+const sourceConditions = ["@switchboard/source", "node", "import", "default"];
 
 export default defineConfig({
   resolve: { conditions: sourceConditions },

@@ -1,3 +1,4 @@
+import type { Context } from "@opentelemetry/api";
 import { Subject, type Observable } from "rxjs";
 import { SwitchboardError, toError } from "./errors.js";
 import type { Bridge } from "./bridge.js";
@@ -77,6 +78,11 @@ export interface BusOptions {
    * (the interrupt handler runs, the next trigger starts, `close()` resolves). Default 2 s.
    */
   teardownTimeoutMs?: number;
+  /**
+   * The OpenTelemetry context the bus's generation spans are children of (a server sets the call's
+   * span here). Default: the context active when a generation starts.
+   */
+  traceContext?: Context;
 }
 
 /** Counts for tests and soak benchmarks: everything here should return to zero between turns. */
@@ -124,6 +130,8 @@ export class Bus {
   readonly log: Logger;
   /** How long a cancelled generation may take to tear down before it is abandoned (see `BusOptions`). */
   readonly teardownTimeoutMs: number;
+  /** The parent of the bus's generation spans (see `BusOptions.traceContext`). */
+  readonly traceContext: Context | undefined;
   readonly #messages = new Subject<Message>();
   readonly #errors = new Subject<RouteFailure>();
   readonly #bridges: Bridge[] = [];
@@ -141,6 +149,7 @@ export class Bus {
   constructor(options: BusOptions = {}) {
     this.log = options.logger ?? createLogger();
     this.teardownTimeoutMs = options.teardownTimeoutMs ?? DEFAULT_TEARDOWN_TIMEOUT_MS;
+    this.traceContext = options.traceContext;
     this.#maxQueueSize = options.maxQueueSize ?? 10_000;
     this.messages$ = this.#messages.asObservable();
     this.errors$ = this.#errors.asObservable();

@@ -1,4 +1,5 @@
-import type { Tool, ToolRegistry } from "@switchboard/core";
+import type { Context } from "@opentelemetry/api";
+import type { TokenUsage, Tool, ToolRegistry } from "@switchboard/core";
 import type { ChatMessage } from "./chat-message.js";
 
 /**
@@ -24,6 +25,8 @@ export interface ChatChunk {
   toolCalls?: ChatToolCall[];
   /** On the last chunk: why the model stopped (`stop`, `tool_calls`, `length`, …). */
   finishReason?: string;
+  /** On the last chunk, when the model reported it: the tokens this request used. */
+  usage?: TokenUsage;
 }
 
 /**
@@ -42,6 +45,11 @@ export interface ChatRequest {
   maxTokens?: number | undefined;
   /** Whether the model may, must or must not call tools. Default: the server's (`auto`). */
   toolChoice?: "auto" | "none" | "required" | undefined;
+  /**
+   * The OpenTelemetry context the request's span is a child of (`OpenAIChatNode` passes its
+   * generation's). Default: the active context.
+   */
+  traceContext?: Context | undefined;
 }
 
 /**

@@ -24,6 +24,8 @@ export interface ChatCompletionStreamRequest {
  * const chunk: ChatCompletionStreamChunk = { choices: [{ delta: { content: "Hi" }, finish_reason: null }] };
  */
 export interface ChatCompletionStreamChunk {
+  /** The model that answered (may name a version of the one asked for). */
+  model?: string;
   choices: Array<{
     delta: { content?: string | null; tool_calls?: ToolCallDelta[] };
     finish_reason: string | null;

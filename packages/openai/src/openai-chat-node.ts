@@ -170,6 +170,7 @@ export class OpenAIChatNode extends ReasoningNode {
             messages,
             ...(offerTools && { tools: this.tools }),
             signal: AbortSignal.any([signal, stall.signal]),
+            traceContext: context.traceContext,
             ...(this.#options.temperature !== undefined && {
               temperature: this.#options.temperature,
             }),
@@ -183,6 +184,7 @@ export class OpenAIChatNode extends ReasoningNode {
               started = true;
             }
             if (chunk.toolCalls) calls.push(...chunk.toolCalls);
+            if (chunk.usage) context.recordTokenUsage(chunk.usage);
             stall.arm();
           }
           stall.disarm();
@@ -248,7 +250,7 @@ export class OpenAIChatNode extends ReasoningNode {
 
       const events = calls.map(toToolCall);
       for (const event of events) yield event;
-      const results = yield* this.#runTools(events, signal, spaced);
+      const results = yield* this.#runTools(events, context, spaced);
       if (results === undefined) return;
       for (const result of results) yield result;
     }
@@ -257,12 +259,14 @@ export class OpenAIChatNode extends ReasoningNode {
   /** Runs one round's calls in parallel; says the filler if they are slow. `undefined` when interrupted. */
   async *#runTools(
     calls: ToolCall[],
-    signal: AbortSignal,
+    context: ConversationContext,
     spaced: (text: string) => string,
   ): AsyncGenerator<string, ToolResult[] | undefined> {
+    const { signal } = context;
     const running = this.tools.execute(calls, {
       parallel: true,
       signal,
+      traceContext: context.traceContext,
       // An `onInterrupt: "continue"` tool finishing after an interrupt: its result replaces the
       // interrupted placeholder in the history, so the next turn's model sees it.
       onBackgroundResult: (result) => this.addEvent(result),

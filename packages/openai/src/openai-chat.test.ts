@@ -40,7 +40,11 @@ describe("OpenAIChat", () => {
       const text = chunks.map((c) => c.content ?? "");
       expect(text.join("")).toBe("Hello there, how can I help?");
       expect(chunks.filter((c) => c.content !== undefined)).toHaveLength(6);
-      expect(chunks.at(-1)).toEqual({ finishReason: "stop" });
+      // FakeOpenAIServer counts a prompt as 10 tokens and each streamed delta as one.
+      expect(chunks.at(-1)).toEqual({
+        finishReason: "stop",
+        usage: { inputTokens: 10, outputTokens: 6 },
+      });
     });
 
     it("sends the model, messages, stream flag, tools and sampling options", async () => {
@@ -86,6 +90,7 @@ describe("OpenAIChat", () => {
         {
           toolCalls: [{ id: "call_w", name: "get_weather", arguments: '{"city":"Paris"}' }],
           finishReason: "tool_calls",
+          usage: { inputTokens: 10, outputTokens: 10 },
         },
       ]);
       expect(chunks.at(-1)).toBe(withCalls[0]);

@@ -1,8 +1,10 @@
-import { isAbortError } from "@switchboard/core";
+import { context, trace } from "@opentelemetry/api";
+import { isAbortError, type TokenUsage } from "@switchboard/core";
 import OpenAI from "openai";
 import type { ChatChunk, ChatModel, ChatRequest } from "./chat-model.js";
 import type { ChatCompletionStreamRequest, OpenAIChatClient } from "./openai-chat-client.js";
-import { toChatModelError } from "./chat-model-error.js";
+import { toChatModelError, type ChatModelError } from "./chat-model-error.js";
+import { endChatSpan, startChatSpan } from "./internal/chat-span.js";
 import { abortError } from "./internal/abort-error.js";
 import { toolSchemas } from "./internal/offered-tools.js";
 import { ToolCallAccumulator } from "./tool-call-accumulator.js";
@@ -22,6 +24,12 @@ export interface OpenAIChatOptions {
   client?: OpenAIChatClient;
   /** Default sampling temperature; a request's own wins. */
   temperature?: number;
+  /**
+   * Ask for the request's token usage (`stream_options: { include_usage: true }`): it ends the
+   * stream as `ChatChunk.usage`, goes into the generation's metrics and the request's span. Turn it
+   * off for a compatible server that rejects `stream_options`. Default true.
+   */
+  includeUsage?: boolean;
 }
 
 /**
@@ -41,10 +49,12 @@ export class OpenAIChat implements ChatModel {
   readonly model: string;
   readonly client: OpenAIChatClient;
   readonly #temperature: number | undefined;
+  readonly #includeUsage: boolean;
 
   constructor(options: OpenAIChatOptions) {
     this.model = options.model;
     this.#temperature = options.temperature;
+    this.#includeUsage = options.includeUsage ?? true;
     this.client =
       options.client ??
       new OpenAI({
@@ -68,51 +78,82 @@ export class OpenAIChat implements ChatModel {
       model: this.model,
       messages: [...request.messages],
       stream: true,
+      ...(this.#includeUsage && { stream_options: { include_usage: true } }),
       ...(tools.length > 0 && { tools }),
       ...(tools.length > 0 &&
         request.toolChoice !== undefined && { tool_choice: request.toolChoice }),
       ...(temperature !== undefined && { temperature }),
       ...(request.maxTokens !== undefined && { max_completion_tokens: request.maxTokens }),
     };
-
-    let stream;
-    try {
-      stream = await this.client.chat.completions.create(body, {
-        maxRetries: 0,
-        ...(signal !== undefined && { signal }),
-      });
-    } catch (error) {
-      if (signal?.aborted || isAbortError(error)) throw abortError(signal, error);
-      throw toChatModelError(error);
-    }
-
+    const parent = request.traceContext ?? context.active();
+    const span = startChatSpan({
+      model: this.model,
+      temperature,
+      maxTokens: request.maxTokens,
+      parent,
+    });
     const calls = new ToolCallAccumulator();
     let finishReason: string | undefined;
+    let responseModel: string | undefined;
+    let usage: TokenUsage | undefined;
+    let failure: ChatModelError | undefined;
     let ended = false;
     try {
-      for await (const chunk of stream) {
-        const choice = chunk.choices[0];
-        if (choice === undefined) continue;
-        const { content, tool_calls: toolCallDeltas } = choice.delta;
-        if (content) yield { content };
-        if (toolCallDeltas) calls.add(toolCallDeltas);
-        if (choice.finish_reason) finishReason = choice.finish_reason;
+      let stream;
+      try {
+        // The request runs in the span's context, so an instrumented HTTP client nests under it.
+        stream = await context.with(trace.setSpan(parent, span), () =>
+          this.client.chat.completions.create(body, {
+            maxRetries: 0,
+            ...(signal !== undefined && { signal }),
+          }),
+        );
+      } catch (error) {
+        if (signal?.aborted || isAbortError(error)) throw abortError(signal, error);
+        throw (failure = toChatModelError(error));
       }
-      ended = true;
-    } catch (error) {
-      if (signal?.aborted || isAbortError(error)) throw abortError(signal, error);
-      throw toChatModelError(error);
+
+      try {
+        for await (const chunk of stream) {
+          responseModel ??= chunk.model;
+          // The usage chunk comes last, with no choices.
+          if (chunk.usage) usage = toTokenUsage(chunk.usage);
+          const choice = chunk.choices[0];
+          if (choice === undefined) continue;
+          const { content, tool_calls: toolCallDeltas } = choice.delta;
+          if (content) yield { content };
+          if (toolCallDeltas) calls.add(toolCallDeltas);
+          if (choice.finish_reason) finishReason = choice.finish_reason;
+        }
+        ended = true;
+      } catch (error) {
+        if (signal?.aborted || isAbortError(error)) throw abortError(signal, error);
+        throw (failure = toChatModelError(error));
+      } finally {
+        // Closed early (the consumer stopped pulling, or an abort): close the HTTP response now.
+        if (!ended) stream.controller.abort();
+      }
+      // The SDK ends an aborted stream without throwing; an aborted reply's calls are incomplete.
+      if (signal?.aborted) throw abortError(signal);
+      if (calls.hasCalls || finishReason !== undefined || usage !== undefined) {
+        yield {
+          ...(calls.hasCalls && { toolCalls: calls.complete() }),
+          ...(finishReason !== undefined && { finishReason }),
+          ...(usage !== undefined && { usage }),
+        };
+      }
     } finally {
-      // Closed early (the consumer stopped pulling, or an abort): close the HTTP response now.
-      if (!ended) stream.controller.abort();
-    }
-    // The SDK ends an aborted stream without throwing; an aborted reply's calls are incomplete.
-    if (signal?.aborted) throw abortError(signal);
-    if (calls.hasCalls || finishReason !== undefined) {
-      yield {
-        ...(calls.hasCalls && { toolCalls: calls.complete() }),
-        ...(finishReason !== undefined && { finishReason }),
-      };
+      endChatSpan(span, {
+        responseModel,
+        finishReason,
+        usage,
+        interrupted: failure === undefined && (!ended || signal?.aborted === true),
+        error: failure,
+      });
     }
   }
+}
+
+function toTokenUsage(usage: { prompt_tokens: number; completion_tokens: number }): TokenUsage {
+  return { inputTokens: usage.prompt_tokens, outputTokens: usage.completion_tokens };
 }

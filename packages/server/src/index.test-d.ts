@@ -1,3 +1,4 @@
+import type { Server } from "node:http";
 import type { Bridge } from "@switchboard/core";
 import { type Tool } from "@switchboard/core";
 import { describe, expectTypeOf, it } from "vitest";
@@ -14,6 +15,11 @@ import {
 } from "./index.js";
 
 describe("@switchboard/server public types", () => {
+  it("VoiceAgentApp#attach mounts on a node:http Server and resolves once attached", () => {
+    expectTypeOf<VoiceAgentApp["attach"]>().parameters.toEqualTypeOf<[Server]>();
+    expectTypeOf<VoiceAgentApp["attach"]>().returns.toEqualTypeOf<Promise<void>>();
+  });
+
   it("createUserBridge returns a Bridge", () => {
     expectTypeOf(createUserBridge).returns.toExtend<Bridge>();
   });

@@ -1,6 +1,12 @@
 import cluster from "node:cluster";
 import { randomBytes } from "node:crypto";
-import { createServer, type IncomingMessage, type Server, type ServerResponse } from "node:http";
+import {
+  createServer,
+  type IncomingMessage,
+  type RequestListener,
+  type Server,
+  type ServerResponse,
+} from "node:http";
 import type { AddressInfo } from "node:net";
 import type { Duplex } from "node:stream";
 import {
@@ -11,6 +17,7 @@ import {
   type Logger,
 } from "@switchboard/core";
 import { portInUse } from "./env-config.js";
+import { endCallSpan, startCallSpan } from "./internal/call-span.js";
 import {
   createPlaygroundHandler,
   DEBUG_QUERY_PARAM,
@@ -190,6 +197,8 @@ export class VoiceAgentApp implements AsyncDisposable {
   #state: AppState = "idle";
   #playground: PlaygroundHandler | undefined;
   #closed: Promise<void> | undefined;
+  /** The user's server the app is attached to, and how to give it back its own listeners. */
+  #attached: { server: Server; detach: () => void } | undefined;
 
   constructor(handler: CallHandler, options: VoiceAgentAppOptions = {}) {
     this.#handler = handler;
@@ -273,6 +282,59 @@ export class VoiceAgentApp implements AsyncDisposable {
       this.log.info({ url: `${info.url}/playground` }, "playground enabled");
     }
     return info;
+  }
+
+  /**
+   * Mounts the app on your own `http.Server` (Express, Fastify's `server`, plain `node:http`)
+   * instead of listening itself: the app serves `POST /chats`, `/health`, `/ready`, `/status`,
+   * the playground when enabled, and WebSocket upgrades to `/ws`; every other request and upgrade
+   * goes to the listeners the server had when `attach` was called, as before. `close()` and
+   * `drain()` end the calls and give the server back its own listeners; they do not close it.
+   * Attach before the server takes requests; your server's own timeouts apply.
+   * @example
+   * const server = http.createServer(expressApp);
+   * await app.attach(server);
+   * server.listen(8000);
+   */
+  async attach(server: Server): Promise<void> {
+    if (this.#state !== "idle")
+      throw new SwitchboardError(
+        "SESSION_CONFIG",
+        `VoiceAgentApp.attach(): the app is ${this.#state}`,
+      );
+    if (this.#options.playground === true) {
+      this.#playground = createPlaygroundHandler(await loadPlaygroundAssets());
+    }
+    const ownRequest = server.listeners("request") as RequestListener[];
+    const ownUpgrade = server.listeners("upgrade") as UpgradeListener[];
+    const onRequest: RequestListener = (req, res) => {
+      const fallThrough =
+        ownRequest.length === 0
+          ? undefined
+          : () => {
+              for (const listener of ownRequest) listener.call(server, req, res);
+            };
+      void this.#onRequest(req, res, fallThrough);
+    };
+    const onUpgrade: UpgradeListener = (req, socket, head) => {
+      if (ownUpgrade.length > 0 && pathnameOf(req) !== "/ws") {
+        for (const listener of ownUpgrade) listener.call(server, req, socket, head);
+        return;
+      }
+      void this.#onUpgrade(req, socket, head);
+    };
+    server.removeAllListeners("request").removeAllListeners("upgrade");
+    server.on("request", onRequest).on("upgrade", onUpgrade);
+    this.#attached = {
+      server,
+      detach: () => {
+        server.off("request", onRequest).off("upgrade", onUpgrade);
+        for (const listener of ownRequest) server.on("request", listener);
+        for (const listener of ownUpgrade) server.on("upgrade", listener);
+      },
+    };
+    this.#state = "listening";
+    this.log.info({ attached: true }, "attached to a server");
   }
 
   /**
@@ -380,7 +442,9 @@ export class VoiceAgentApp implements AsyncDisposable {
     }
     clearTimeout(timer);
     this.#wss.close();
-    if (wasListening) {
+    if (this.#attached !== undefined) {
+      this.#attached.detach();
+    } else if (wasListening) {
       const stopped = new Promise<void>((resolve) => this.#server.close(() => resolve()));
       this.#server.closeAllConnections();
       await stopped;
@@ -389,7 +453,12 @@ export class VoiceAgentApp implements AsyncDisposable {
     this.log.info({ sessions: sessions.length }, "closed");
   }
 
-  async #onRequest(req: IncomingMessage, res: ServerResponse): Promise<void> {
+  /** Serves the app's routes; anything else goes to `fallThrough` (an attached server's own), else 404. */
+  async #onRequest(
+    req: IncomingMessage,
+    res: ServerResponse,
+    fallThrough?: () => void,
+  ): Promise<void> {
     try {
       const url = parseRequestUrl(req);
       if (url.pathname === "/status" || url.pathname === "/health" || url.pathname === "/ready") {
@@ -402,6 +471,8 @@ export class VoiceAgentApp implements AsyncDisposable {
         await this.#onChats(req, res);
       } else if (this.#playground?.(req, res) === true) {
         return;
+      } else if (fallThrough !== undefined) {
+        fallThrough();
       } else {
         throw new SwitchboardError(
           "NOT_FOUND",
@@ -462,7 +533,8 @@ export class VoiceAgentApp implements AsyncDisposable {
       ttlMs: this.#callTokenTtlMs,
     });
     const proto = req.headers["x-forwarded-proto"] === "https" ? "wss" : "ws";
-    const host = req.headers.host ?? `localhost:${(this.#server.address() as AddressInfo).port}`;
+    const server = this.#attached?.server ?? this.#server;
+    const host = req.headers.host ?? `localhost:${(server.address() as AddressInfo).port}`;
     const websocketUrl = `${proto}://${host}/ws?call_id=${encodeURIComponent(accepted.call.callId)}&token=${token}`;
     if (Buffer.byteLength(websocketUrl) > MAX_WEBSOCKET_URL_BYTES) {
       throw new SwitchboardError(
@@ -558,21 +630,32 @@ export class VoiceAgentApp implements AsyncDisposable {
       logger: this.log,
       sessionId: call.callId,
     });
+    const span = startCallSpan(call.callId);
     const system = new VoiceAgentSystem(harness, {
       debugChannel,
+      traceContext: span.context,
       ...(this.#options.teardownTimeoutMs !== undefined && {
         teardownTimeoutMs: this.#options.teardownTimeoutMs,
       }),
     });
-    const done = this.#runSession(system, call).finally(() => {
-      this.#sessions.delete(system);
-      release();
-      if (this.#sessions.size === 0) this.#onIdle?.();
-    });
+    const done = this.#runSession(system, call)
+      .then(
+        (reason) => endCallSpan(span, reason),
+        (error: unknown) => {
+          endCallSpan(span, "error");
+          throw error;
+        },
+      )
+      .finally(() => {
+        this.#sessions.delete(system);
+        release();
+        if (this.#sessions.size === 0) this.#onIdle?.();
+      });
     this.#sessions.set(system, done);
   }
 
-  async #runSession(system: VoiceAgentSystem, call: CallRequest): Promise<void> {
+  /** Runs one call to its end; resolves with why it ended. */
+  async #runSession(system: VoiceAgentSystem, call: CallRequest): Promise<ShutdownReason> {
     const log = system.harness.log;
     log.info({ callId: call.callId }, "call started");
     let reason: ShutdownReason;
@@ -593,5 +676,17 @@ export class VoiceAgentApp implements AsyncDisposable {
     }
     await system.cleanup(...CLOSE_BY_REASON[reason]);
     log.info({ callId: call.callId, reason }, "call ended");
+    return reason;
+  }
+}
+
+type UpgradeListener = (req: IncomingMessage, socket: Duplex, head: Buffer) => void;
+
+/** The path of a request, or `undefined` when its URL does not parse. */
+function pathnameOf(req: IncomingMessage): string | undefined {
+  try {
+    return parseRequestUrl(req).pathname;
+  } catch {
+    return undefined;
   }
 }

@@ -1,3 +1,4 @@
+import type { Context } from "@opentelemetry/api";
 import {
   AgentGenerationComplete,
   AgentHandoff,
@@ -56,6 +57,11 @@ export interface VoiceAgentSystemOptions {
    * turns it on only for playground sessions that ask.
    */
   debugChannel?: boolean;
+  /**
+   * The OpenTelemetry context the session's generation spans are children of: `VoiceAgentApp`
+   * passes its call span's. Default: the context active when a generation starts.
+   */
+  traceContext?: Context;
 }
 
 /**
@@ -124,6 +130,7 @@ export class VoiceAgentSystem<
       logger: this.log,
       teardownTimeoutMs: this.#teardownTimeoutMs,
       ...(options.maxQueueSize === undefined ? {} : { maxQueueSize: options.maxQueueSize }),
+      ...(options.traceContext === undefined ? {} : { traceContext: options.traceContext }),
     });
     this.#shutdown = new Promise((resolve) => (this.#resolveShutdown = resolve));
     void transport.ended.then((end) =>

@@ -25,7 +25,7 @@ export interface WorkerListening {
   readonly url: string;
 }
 
-export function resolveWorkerCount(workers: WorkerCount): number {
+function resolveWorkerCount(workers: WorkerCount): number {
   const count = workers === "auto" ? availableParallelism() : workers;
   if (!Number.isInteger(count) || count < 1)
     throw new RangeError(`workers must be a positive integer or "auto", got ${String(workers)}`);

@@ -1,3 +1,4 @@
+import type { Context } from "@opentelemetry/api";
 import type { Bus, RouteFailure, RouteTracePhase } from "../bus.js";
 import { SwitchboardError } from "../errors.js";
 import type { Logger } from "../logger.js";
@@ -49,6 +50,11 @@ export class Outbox {
   get log(): Logger {
     if (this.#log === undefined) throw this.#notOnBus();
     return this.#log;
+  }
+
+  /** The parent of this bridge's generation spans: its bus's `traceContext`, if any. */
+  get traceContext(): Context | undefined {
+    return this.#bus?.traceContext;
   }
 
   /** How long a cancelled generation may take to tear down before it is abandoned. */
@@ -116,6 +122,16 @@ export function setNodeOutbox(node: object, outbox: Outbox): void {
 export function busLogOfNode(node: object): Logger | undefined {
   const outbox = nodeOutboxes.get(node);
   return outbox?.attached === true ? outbox.log : undefined;
+}
+
+/** Where a node's generation spans hang: its bridge's bus's trace context, and the bridge's name. */
+export function traceParentOfNode(
+  node: object,
+): { traceContext: Context | undefined; bridge: string } | undefined {
+  const outbox = nodeOutboxes.get(node);
+  return outbox === undefined
+    ? undefined
+    : { traceContext: outbox.traceContext, bridge: outbox.bridgeName };
 }
 
 /** `Node.publish`: through its bridge's outbox once that bridge is on a bus, a no-op before. */

@@ -15,7 +15,7 @@ import { ReasoningNode } from "../nodes/reasoning-node.js";
 import { SpyLogger } from "./test-spy-logger.js";
 
 /** Resolves after `ms` of the (fake) clock, or rejects with the signal's AbortError. */
-export function sleep(ms: number, signal: AbortSignal): Promise<void> {
+function sleep(ms: number, signal: AbortSignal): Promise<void> {
   return new Promise((resolve, reject) => {
     if (signal.aborted) {
       reject(signal.reason as Error);

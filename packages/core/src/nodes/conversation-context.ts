@@ -1,4 +1,6 @@
+import { ROOT_CONTEXT, type Context } from "@opentelemetry/api";
 import { AgentResponse, ToolCall, ToolResult, UserTranscriptionReceived } from "../events.js";
+import type { TokenUsage } from "./generation-metrics.js";
 
 /** Init object of {@link ConversationContext}. */
 export interface ConversationContextInit {
@@ -9,6 +11,10 @@ export interface ConversationContextInit {
   signal: AbortSignal;
   /** How many of the latest events the model sees. Default 100. */
   maxContextLength?: number;
+  /** The generation's OpenTelemetry context (its span). Default: the root context. */
+  traceContext?: Context;
+  /** Receives what `recordTokenUsage` is given: the generation's metrics add it up. */
+  onTokenUsage?: (usage: TokenUsage) => void;
 }
 
 /**
@@ -25,7 +31,13 @@ export class ConversationContext {
   /** Aborts when the generation is interrupted: pass it to every request. */
   readonly signal: AbortSignal;
   readonly maxContextLength: number;
+  /**
+   * The generation's OpenTelemetry context: pass it to model requests and tool runs so their spans
+   * are the generation's children (`OpenAIChatNode` does).
+   */
+  readonly traceContext: Context;
   readonly #events: () => readonly object[];
+  readonly #onTokenUsage: ((usage: TokenUsage) => void) | undefined;
 
   constructor(init: ConversationContextInit) {
     this.#events = init.events;
@@ -33,6 +45,18 @@ export class ConversationContext {
     this.metadata = init.metadata ?? {};
     this.signal = init.signal;
     this.maxContextLength = init.maxContextLength ?? 100;
+    this.traceContext = init.traceContext ?? ROOT_CONTEXT;
+    this.#onTokenUsage = init.onTokenUsage;
+  }
+
+  /**
+   * Reports the tokens one model request used; the generation's metrics (`generation.input_tokens`,
+   * `generation.output_tokens`) and its span add them up.
+   * @example
+   * if (chunk.usage) context.recordTokenUsage(chunk.usage);
+   */
+  recordTokenUsage(usage: TokenUsage): void {
+    this.#onTokenUsage?.(usage);
   }
 
   /**

@@ -1,5 +1,18 @@
 import { LogMetric } from "../events.js";
 
+/**
+ * Tokens a model request used, as the model's API reported them (OpenAI: `stream_options:
+ * { include_usage: true }`).
+ * @example
+ * const usage: TokenUsage = { inputTokens: 412, outputTokens: 38 };
+ */
+export interface TokenUsage {
+  /** Prompt tokens. */
+  inputTokens: number;
+  /** Completion tokens. */
+  outputTokens: number;
+}
+
 /** What is measured for every generation, interrupted ones included. */
 export interface GenerationMetrics {
   generationId: string | undefined;
@@ -9,6 +22,10 @@ export interface GenerationMetrics {
   chunkCount: number;
   totalLength: number;
   interrupted: boolean;
+  /** Prompt tokens summed over the generation's model requests; undefined when none reported usage. */
+  inputTokens: number | undefined;
+  /** Completion tokens, summed likewise. */
+  outputTokens: number | undefined;
 }
 
 /** Metric names as they appear in `LogMetric` events and `log_metric` frames. */
@@ -17,6 +34,8 @@ export const GENERATION_METRICS = {
   durationMs: "generation.duration_ms",
   chunkCount: "generation.chunks",
   interrupted: "generation.interrupted",
+  inputTokens: "generation.input_tokens",
+  outputTokens: "generation.output_tokens",
 } as const;
 
 /** Measures one generation; `finish()` returns the numbers and the `LogMetric` events to publish. */
@@ -24,6 +43,7 @@ export class GenerationTimer {
   readonly #triggeredAt: number;
   readonly #startedAt = performance.now();
   #firstChunkAt: number | undefined;
+  #usage: TokenUsage | undefined;
   chunkCount = 0;
   totalLength = 0;
 
@@ -36,6 +56,14 @@ export class GenerationTimer {
     this.#firstChunkAt ??= performance.now();
     this.chunkCount++;
     this.totalLength += length;
+  }
+
+  /** Adds one model request's usage (a generation with tool rounds makes several). */
+  tokens(usage: TokenUsage): void {
+    this.#usage = {
+      inputTokens: (this.#usage?.inputTokens ?? 0) + usage.inputTokens,
+      outputTokens: (this.#usage?.outputTokens ?? 0) + usage.outputTokens,
+    };
   }
 
   finish(
@@ -53,12 +81,20 @@ export class GenerationTimer {
       chunkCount: this.chunkCount,
       totalLength: this.totalLength,
       interrupted,
+      inputTokens: this.#usage?.inputTokens,
+      outputTokens: this.#usage?.outputTokens,
     };
     const events = [
       new LogMetric({ name: GENERATION_METRICS.durationMs, value: metrics.durationMs }),
       new LogMetric({ name: GENERATION_METRICS.chunkCount, value: metrics.chunkCount }),
       new LogMetric({ name: GENERATION_METRICS.interrupted, value: interrupted ? 1 : 0 }),
     ];
+    if (this.#usage !== undefined) {
+      events.push(
+        new LogMetric({ name: GENERATION_METRICS.inputTokens, value: this.#usage.inputTokens }),
+        new LogMetric({ name: GENERATION_METRICS.outputTokens, value: this.#usage.outputTokens }),
+      );
+    }
     if (metrics.ttfcMs !== undefined) {
       events.unshift(new LogMetric({ name: GENERATION_METRICS.ttfcMs, value: metrics.ttfcMs }));
     }

@@ -17,9 +17,13 @@ import {
 } from "../internal/event-bytes.js";
 import { Generation } from "../internal/generation.js";
 import { Message } from "../message.js";
+import { isAbortError } from "../errors.js";
+import { traceParentOfNode } from "../internal/outbox.js";
+import { parentContext, recordSpanError, tracer } from "../internal/tracer.js";
+import { trace, type Span } from "@opentelemetry/api";
 import type { RouteContext } from "../route-context.js";
 import { ConversationContext } from "./conversation-context.js";
-import { GenerationTimer } from "./generation-metrics.js";
+import { GenerationTimer, type GenerationMetrics } from "./generation-metrics.js";
 import { Node, type NodeOptions } from "./node.js";
 
 /** Options of {@link ReasoningNode}. */
@@ -290,12 +294,29 @@ export abstract class ReasoningNode<Y extends object | string = object | string>
     type Out = GeneratedEvent<Y>;
     const signal = ctx?.signal ?? NEVER_ABORTED;
     const timer = new GenerationTimer(message?.timestamp ?? Date.now());
+    const parent = traceParentOfNode(this);
+    const traceParent = parentContext(parent?.traceContext);
+    const span = tracer.startSpan(
+      "switchboard.generation",
+      {
+        attributes: {
+          "switchboard.node.id": this.id,
+          ...(parent !== undefined && { "switchboard.bridge.name": parent.bridge }),
+          ...(ctx?.generationId !== undefined && {
+            "switchboard.generation.id": ctx.generationId,
+          }),
+        },
+      },
+      traceParent,
+    );
     const context = new ConversationContext({
       events: () => this.conversationEvents,
       systemPrompt: this.systemPrompt,
       metadata: this.metadata,
       signal,
       maxContextLength: this.maxContextLength,
+      traceContext: trace.setSpan(traceParent, span),
+      onTokenUsage: (usage) => timer.tokens(usage),
     });
     const unanswered = new Map<string, ToolCall>();
     let lastResponse: AgentResponse | undefined;
@@ -303,6 +324,8 @@ export abstract class ReasoningNode<Y extends object | string = object | string>
     let completed = false;
     /** The metrics not delivered yet (undefined until computed). */
     let unsentMetrics: LogMetric[] | undefined;
+    /** The generation's numbers, once measured: its span carries them too. */
+    let measured: GenerationMetrics | undefined;
     /** The node's own completion, if it yielded one: merged into the single one at the end. */
     let ownCompletion: AgentGenerationComplete | undefined;
     /** The route running this generation, if any: the bus counts what it delivered of it. */
@@ -350,6 +373,7 @@ export abstract class ReasoningNode<Y extends object | string = object | string>
         // The generation's metrics are part of it: they carry its generationId and go out before
         // its completion, so a client reading up to generation_complete has the whole turn.
         const { metrics, events } = timer.finish(ctx?.generationId, false);
+        measured = metrics;
         this.log.info(metrics, "generation finished");
         unsentMetrics = events;
         while (unsentMetrics.length > 0) {
@@ -364,6 +388,9 @@ export abstract class ReasoningNode<Y extends object | string = object | string>
         chunkCount: ownCompletion?.chunkCount ?? timer.chunkCount,
         interrupted: ownCompletion?.interrupted ?? signal.aborted,
       });
+    } catch (error) {
+      if (!isAbortError(error)) recordSpanError(span, error);
+      throw error;
     } finally {
       // Closed at its yield: the event was delivered if the bus delivered something of this
       // generation since (a direct caller that stops after an item has received it).
@@ -378,11 +405,13 @@ export abstract class ReasoningNode<Y extends object | string = object | string>
       if (unsentMetrics === undefined) {
         // Interrupted: the route is closed, so its metrics go out on their own, after it.
         const { metrics, events } = timer.finish(ctx?.generationId, interrupted);
+        measured = metrics;
         // An interruption storm cancels generations before they say anything: those are debug noise.
         if (interrupted && metrics.chunkCount === 0) this.log.debug(metrics, "generation finished");
         else this.log.info(metrics, "generation finished");
         unsentMetrics = events;
       }
+      if (measured !== undefined) endGenerationSpan(span, measured);
       for (const event of unsentMetrics) this.publish(event);
     }
   }
@@ -466,4 +495,19 @@ export abstract class ReasoningNode<Y extends object | string = object | string>
       return;
     }
   }
+}
+
+/** Puts the generation's numbers on its span and ends it. */
+function endGenerationSpan(span: Span, metrics: GenerationMetrics): void {
+  span.setAttributes({
+    "switchboard.generation.chunks": metrics.chunkCount,
+    "switchboard.generation.total_length": metrics.totalLength,
+    "switchboard.generation.interrupted": metrics.interrupted,
+    ...(metrics.ttfcMs !== undefined && { "switchboard.generation.ttfc_ms": metrics.ttfcMs }),
+    ...(metrics.inputTokens !== undefined && { "gen_ai.usage.input_tokens": metrics.inputTokens }),
+    ...(metrics.outputTokens !== undefined && {
+      "gen_ai.usage.output_tokens": metrics.outputTokens,
+    }),
+  });
+  span.end();
 }

@@ -6,6 +6,8 @@ import type { Tool } from "./define-tool.js";
 
 /** The error of a call that was never started because its generation was interrupted. */
 export const NOT_RUN_MESSAGE = "not run: the generation was interrupted";
+/** How a timed-out call's error starts (its span's outcome is read from it). */
+export const TIMED_OUT_PREFIX = "timed out after";
 const CANCELLED_MESSAGE = "cancelled: the generation was interrupted while the tool was running";
 const BACKGROUND_MESSAGE =
   "still running: the generation was interrupted; the result will be reported when the tool finishes";
@@ -93,7 +95,7 @@ export function runToolCall(run: ToolRun): Promise<ToolResult> {
     if (state === "done") return;
     log.warn({ ...fields, timeoutMs: run.timeoutMs }, "tool call timed out");
     controller.abort(new DOMException(`Tool "${tool.name}" timed out`, "TimeoutError"));
-    settle(resultOf({ error: `timed out after ${run.timeoutMs} ms` }));
+    settle(resultOf({ error: `${TIMED_OUT_PREFIX} ${run.timeoutMs} ms` }));
   };
 
   signal?.addEventListener("abort", onInterrupt, { once: true });
@@ -140,7 +142,7 @@ const ABSOLUTE_PATH =
  * stack, no server paths. `ENOENT: no such file or directory, open '/srv/app/x.json'` becomes
  * `ENOENT: no such file or directory, open '<path>'`; the log keeps the whole error.
  */
-export function toolErrorMessage(error: unknown): string {
+function toolErrorMessage(error: unknown): string {
   const message = toError(error).message.split("\n")[0] ?? "";
   return message.replace(ABSOLUTE_PATH, "<path>").trim() || "the tool failed without a message";
 }

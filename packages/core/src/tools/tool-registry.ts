@@ -1,10 +1,12 @@
+import { context, SpanStatusCode, trace, type Context, type Span } from "@opentelemetry/api";
 import { SwitchboardError } from "../errors.js";
+import { parentContext, tracer } from "../internal/tracer.js";
 import { ToolResult } from "../events.js";
 import { createLogger, type Logger } from "../logger.js";
 import type { Tool } from "./define-tool.js";
 import { formatZodIssues } from "../format-zod-issues.js";
 import { parseToolCall, type ToolCallInput } from "./parse-tool-call.js";
-import { NOT_RUN_MESSAGE, runToolCall } from "./run-tool-call.js";
+import { NOT_RUN_MESSAGE, runToolCall, TIMED_OUT_PREFIX } from "./run-tool-call.js";
 import { toToolSchema, type ToolSchema } from "./tool-json-schema.js";
 import { assertToolName } from "./tool-name.js";
 import { assertZod4Schema } from "./tool-parameters-schema.js";
@@ -54,6 +56,11 @@ export interface ExecuteToolsOptions {
    * called before the registry's own callback. Lets the node running the batch record them.
    */
   onBackgroundResult?: (result: ToolResult) => void;
+  /**
+   * The OpenTelemetry context each call's `execute_tool` span is a child of (a node passes its
+   * generation's). Default: the active context.
+   */
+  traceContext?: Context;
 }
 
 /**
@@ -189,14 +196,26 @@ export class ToolRegistry implements Iterable<Tool> {
     const timeoutMs = options.timeoutMs ?? this.#defaultTimeoutMs;
     const reportBackground = (result: ToolResult): void =>
       this.#reportBackground(result, options.onBackgroundResult);
+    const traceParent = parentContext(options.traceContext);
     const runOne = (call: ToolCallInput): Promise<ToolResult> => {
+      const span = tracer.startSpan(
+        "execute_tool",
+        { attributes: { "gen_ai.operation.name": "execute_tool" } },
+        traceParent,
+      );
       try {
-        return this.#dispatch(call, signal, timeoutMs, reportBackground, log);
+        const running = context.with(trace.setSpan(traceParent, span), () =>
+          this.#dispatch(call, signal, timeoutMs, reportBackground, log),
+        );
+        return running.then((result) => endToolSpan(span, result));
       } catch (error) {
         // #dispatch guards every step; this only catches a bug or a hostile call object.
         log.error({ err: error }, "tool call could not be dispatched");
         return Promise.resolve(
-          new ToolResult({ toolName: "", error: "the tool call could not be dispatched" }),
+          endToolSpan(
+            span,
+            new ToolResult({ toolName: "", error: "the tool call could not be dispatched" }),
+          ),
         );
       }
     };
@@ -296,6 +315,30 @@ export class ToolRegistry implements Iterable<Tool> {
       }
     }
   }
+}
+
+/** Names the tool call's span after its tool and records how the call ended. */
+function endToolSpan(span: Span, result: ToolResult): ToolResult {
+  const outcome = result.success
+    ? "success"
+    : result.interrupted === true
+      ? "interrupted"
+      : result.error?.startsWith(TIMED_OUT_PREFIX) === true
+        ? "timeout"
+        : "error";
+  span.updateName(`execute_tool ${result.toolName}`);
+  span.setAttributes({
+    "gen_ai.tool.name": result.toolName,
+    ...(result.toolCallId !== undefined && { "gen_ai.tool.call.id": result.toolCallId }),
+    "switchboard.tool.outcome": outcome,
+  });
+  // The message is what the model was told (no stack, no paths); an interrupt is not a failure.
+  if (outcome === "error" || outcome === "timeout") {
+    span.setAttribute("error.type", outcome === "timeout" ? "timeout" : "tool_error");
+    span.setStatus({ code: SpanStatusCode.ERROR, message: result.error ?? outcome });
+  }
+  span.end();
+  return result;
 }
 
 const RETRY_HINT = "Call the tool again with arguments that match its parameters.";

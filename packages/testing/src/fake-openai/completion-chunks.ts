@@ -17,12 +17,12 @@ export interface CompletionMeta {
 }
 
 /** Splits text into word-sized tokens that keep their leading whitespace, like OpenAI's deltas. */
-export function splitIntoTokens(text: string): string[] {
+function splitIntoTokens(text: string): string[] {
   return text.match(/\s*\S+|\s+$/g) ?? [];
 }
 
 /** Splits `s` into `n` near-equal non-empty parts (fewer when `s` is shorter than `n`). */
-export function splitIntoFragments(s: string, n: number): string[] {
+function splitIntoFragments(s: string, n: number): string[] {
   const count = Math.max(1, Math.min(n, s.length));
   const size = Math.ceil(s.length / count);
   const parts: string[] = [];
