@@ -10,13 +10,13 @@ export interface Metric {
 }
 
 /** A floor or ceiling from issue #6. */
-export interface Target {
+interface Target {
   op: ">=" | "<=";
   value: number;
 }
 
 /** A correctness count that must be zero (stale chunks, errors, leaked listeners). CI fails on these. */
-export interface Invariant {
+interface Invariant {
   name: string;
   value: number;
 }

@@ -13,7 +13,7 @@ export const workloadNames = [
   "chunking",
 ] as const;
 
-export type WorkloadName = (typeof workloadNames)[number];
+type WorkloadName = (typeof workloadNames)[number];
 
 /** Imported lazily, so each child process loads only the workload it runs. */
 export async function loadWorkload(name: string): Promise<Workload> {

@@ -23,10 +23,10 @@ export interface Sink {
  * (an operator in `.pipe()` completed early). Every step passes it upstream, and the stream step
  * that receives it closes its generator, so the generation's upstream ends at once.
  */
-export const STOP: unique symbol = Symbol("stop");
+const STOP: unique symbol = Symbol("stop");
 
 /** `push`'s result: undefined when the value went through, a promise while it is on its way. */
-export type PushResult = void | typeof STOP | PromiseLike<void | typeof STOP>;
+type PushResult = void | typeof STOP | PromiseLike<void | typeof STOP>;
 
 export type StepKind = "map" | "filter" | "stream" | "pipe" | "broadcast";
 
@@ -44,7 +44,7 @@ export type StepFn = (value: unknown, ctx: Generation) => unknown;
  * A generation's bookkeeping (its `AgentGenerationComplete`, its `LogMetric`s): a stage placed
  * after a `.stream()` passes it on untouched, in order, unless it asked for every value.
  */
-export function isBookkeeping(value: unknown): boolean {
+function isBookkeeping(value: unknown): boolean {
   return value instanceof AgentGenerationComplete || value instanceof LogMetric;
 }
 

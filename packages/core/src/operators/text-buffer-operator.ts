@@ -61,7 +61,7 @@ export function textBufferOperator<T>(
  * Merges blank chunks into the chunk before them (or, for leading blanks, the chunk after).
  * Blanks with no neighbour at all come back as `leftover`, to join the next text.
  */
-export function joinBlanks(chunks: readonly string[]): { joined: string[]; leftover: string } {
+function joinBlanks(chunks: readonly string[]): { joined: string[]; leftover: string } {
   const joined: string[] = [];
   let pending = "";
   for (const chunk of chunks) {

@@ -3,7 +3,7 @@ import { clockTime, h, shortId, show } from "./dom.js";
 import type { AgentFrame, ClientFrame } from "./session.js";
 
 /** Rows the timeline keeps; older ones are dropped so a long session stays light. */
-export const TIMELINE_MAX_ROWS = 500;
+const TIMELINE_MAX_ROWS = 500;
 
 function isDebugFrame(frame: AgentFrame | ClientFrame): boolean {
   return frame.type === "log_event" && "event" in frame && frame.event.startsWith("debug.");

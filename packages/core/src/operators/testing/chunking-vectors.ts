@@ -9,12 +9,12 @@ import { randomSplit, seededRandom } from "./seeded-splits.js";
  * The peers' sentence-boundary test sets (Pipecat, LiveKit, sbd, sentencex), kept beside the
  * clone in `../shared/chunking-vectors` (provenance in its NOTICE.md) and never copied here.
  */
-export const VECTORS_DIR = fileURLToPath(
+const VECTORS_DIR = fileURLToPath(
   new URL("../../../../../../shared/chunking-vectors/", import.meta.url),
 );
 
 /** One case: a text, its language, and the sentences a peer expects from it. */
-export interface ChunkingCase {
+interface ChunkingCase {
   readonly set: string;
   readonly id: string;
   readonly lang: string;
@@ -87,7 +87,7 @@ function loadSentencex(): ChunkingCase[] {
 }
 
 /** Every case of one set: "pipecat", "livekit", "sbd" or "sentencex". */
-export function loadSet(set: string): ChunkingCase[] {
+function loadSet(set: string): ChunkingCase[] {
   if (!existsSync(VECTORS_DIR)) {
     throw new Error(
       `the peers' chunking vectors are missing: expected ${VECTORS_DIR} (../shared/chunking-vectors beside the repository)`,
@@ -102,7 +102,7 @@ export const SETS = ["pipecat", "livekit", "sbd", "sentencex"] as const;
 const BPE = / ?\p{L}+| ?\p{N}{1,3}| ?[^\s\p{L}\p{N}]+|\s+(?!\S)|\s+/gu;
 
 /** The ways a case is streamed: whole, one character at a time, BPE-like, seeded 1–6 pieces. */
-export function splitsOf(text: string, tokens?: readonly string[], randomRuns = 3): string[][] {
+function splitsOf(text: string, tokens?: readonly string[], randomRuns = 3): string[][] {
   const splits = [[text], [...text], text.match(BPE) ?? []];
   if (tokens !== undefined) splits.push([...tokens]);
   const random = seededRandom(text.length + 17);
@@ -130,7 +130,7 @@ function normalise(sentences: readonly string[]): string[] {
 }
 
 /** What went wrong for one case (the first failing split), or undefined when it passed. */
-export interface CaseFailure {
+interface CaseFailure {
   readonly case: ChunkingCase;
   readonly pieces: readonly string[];
   readonly actual: readonly string[];
@@ -162,7 +162,7 @@ const POLICIES: Readonly<Record<string, { terminators?: string }>> = {
  * `bufferSentences` in the case's language, with the abbreviations its test passes and the option
  * its policy maps to (a case marked with a policy is scored with that option turned on).
  */
-export const sentencesFor: OperatorFor = (c) =>
+const sentencesFor: OperatorFor = (c) =>
   c.policy === undefined
     ? defaultsFor(c)
     : bufferSentences<string>({
@@ -182,7 +182,7 @@ export const defaultsFor: OperatorFor = (c) =>
  * Runs a case over every split: passes only if every split gives the expected sentences. A lossy
  * split is reported before any other failure.
  */
-export function scoreCase(
+function scoreCase(
   c: ChunkingCase,
   operatorFor: OperatorFor = sentencesFor,
   randomRuns = 3,
