@@ -44,7 +44,9 @@ function isListening(message: unknown): message is WorkerListening {
  * The primary of `app.run({ workers })`: forks the workers (each runs the user's script and
  * listens on the shared port), restarts a crashed one with backoff, and on SIGTERM/SIGINT passes
  * the signal on to every worker (so each drains) and exits 0 once all have exited. A second
- * signal kills the workers and exits at once. Resolves with the first worker's address.
+ * signal kills the workers and exits at once. Resolves with the workers' address once all
+ * `count` of them listen (a worker that crashed before listening counts by its replacement), so
+ * a load balancer or test that starts right after `run()` reaches every worker.
  */
 export function runWorkerPool(options: WorkerPoolOptions): Promise<WorkerListening> {
   const count = resolveWorkerCount(options.workers);
@@ -58,11 +60,12 @@ export function runWorkerPool(options: WorkerPoolOptions): Promise<WorkerListeni
   let restartTimer: NodeJS.Timeout | undefined;
 
   return new Promise<WorkerListening>((resolve) => {
+    let listening = 0;
     const fork = () => {
       const worker = cluster.fork();
       started.set(worker, Date.now());
       worker.on("message", (message: unknown) => {
-        if (isListening(message)) resolve(message);
+        if (isListening(message) && ++listening === count) resolve(message);
       });
     };
 
