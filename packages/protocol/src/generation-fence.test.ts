@@ -46,7 +46,12 @@ describe("GenerationFence", () => {
     // A chunk in flight when the user spoke arrives after the client fenced its generation; the
     // server counted it delivered, so if a barge-in policy resumes the generation the client must
     // still render it: dropped for good, the resumed answer would miss a word.
-    const fence = new GenerationFence<{ type: string; content?: string; generation_id: string }>();
+    const fence = new GenerationFence<{
+      type: string;
+      content?: string;
+      event?: string;
+      generation_id: string;
+    }>();
     fence.admit({ type: "message", content: "running offline,", generation_id: "g1" });
     fence.interrupt();
     expect(fence.admit({ type: "message", content: " so", generation_id: "g1" })).toBe(false);
