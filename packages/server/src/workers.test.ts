@@ -12,6 +12,7 @@ const coreEntry = fileURLToPath(new URL("../../core/src/index.ts", import.meta.u
 
 /** A server as a user writes it, on two workers; each call is greeted with the worker's pid. */
 const script = `
+import cluster from "node:cluster";
 import { Bridge, ReasoningNode } from ${JSON.stringify(coreEntry)};
 import { VoiceAgentApp } from ${JSON.stringify(serverEntry)};
 
@@ -30,6 +31,13 @@ const app = new VoiceAgentApp(async (system) => {
   await system.waitForShutdown();
 });
 const { url } = await app.run({ port: 0, host: "127.0.0.1", workers: 2 });
+// run() resolves with the first worker's address; the test needs both listening.
+if (cluster.isPrimary) {
+  const listening = () =>
+    Object.values(cluster.workers ?? {}).filter((w) => w?.state === "listening").length === 2;
+  if (!listening())
+    await new Promise((resolve) => cluster.on("listening", () => listening() && resolve()));
+}
 process.stdout.write(JSON.stringify({ url, pid: process.pid }) + "\\n");
 `;
 
