@@ -110,6 +110,28 @@ describe("outputFrameFor", () => {
     });
   });
 
+  it("returns a new frame, fields in row order, on every call of the same row", () => {
+    const response = row("agent.generation_complete");
+    const first = outputFrameFor(response, { totalLength: 5, chunkCount: 1, interrupted: false });
+    (first as Record<string, unknown>)["generation_id"] = "g1";
+    const second = outputFrameFor(response, { totalLength: 2 });
+    expect(second).not.toBe(first);
+    expect(second).toEqual({
+      type: "log_event",
+      event: "generation_complete",
+      metadata: { total_length: 2 },
+    });
+    expect(Object.keys(first)).toEqual(["type", "event", "metadata", "generation_id"]);
+    const chunk = row("agent.response");
+    expect(JSON.stringify(outputFrameFor(chunk, { content: "a", chunkType: "ssml" }))).toBe(
+      '{"type":"message","content":"a","chunk_type":"ssml"}',
+    );
+    expect(outputFrameFor(chunk, { content: "b", chunkType: "text" })).toEqual({
+      type: "message",
+      content: "b",
+    });
+  });
+
   it("produces frames that validate against the schemas", () => {
     const samples: Record<string, object> = {
       "agent.response": { content: "x", chunkType: "text" },

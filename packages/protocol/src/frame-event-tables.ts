@@ -144,13 +144,17 @@ export const OUTPUT_FRAME_EVENTS = [
 
 /**
  * Builds the frame of `row` from an event's fields (any object: a core event or plain data).
+ * Every call returns a new frame (a caller may tag it in place). A row is read once and its
+ * reading kept, so a row is data that must not change after its first frame (the tables are
+ * frozen in type: `as const`).
  * @example
  * outputFrameFor(OUTPUT_FRAME_EVENTS[3], {}); // { type: "end_call" }
  */
 export function outputFrameFor(row: OutputFrameRow, event: object): OutputFrame {
+  const plan = planOf(row);
   const source = event as Readonly<Record<string, unknown>>;
   const frame: Record<string, unknown> = { type: row.frame };
-  for (const [field, from] of Object.entries(row.fields)) {
+  for (const { field, from, omits, omitValue } of plan.fields) {
     const eventField =
       typeof from === "string"
         ? from
@@ -158,17 +162,50 @@ export function outputFrameFor(row: OutputFrameRow, event: object): OutputFrame 
           ? from.otherwise
           : from.then;
     const value = source[eventField];
-    if (value === undefined || (row.omitWhen !== undefined && row.omitWhen[field] === value))
-      continue;
+    if (value === undefined || (omits && omitValue === value)) continue;
     frame[field] = value;
   }
-  Object.assign(frame, row.constants);
-  if (row.metadata !== undefined) {
+  for (const [key, value] of plan.constants) frame[key] = value;
+  if (plan.metadata !== undefined) {
     const metadata: Record<string, unknown> = {};
-    for (const [key, eventField] of Object.entries(row.metadata)) {
+    for (const [key, eventField] of plan.metadata) {
       if (source[eventField] !== undefined) metadata[key] = source[eventField];
     }
     frame["metadata"] = metadata;
   }
   return frame as OutputFrame;
+}
+
+/** A row read once: its entries as arrays, so a frame (one per chunk) allocates only itself. */
+interface OutputRowPlan {
+  readonly fields: readonly {
+    field: string;
+    from: OutputFieldSource;
+    omits: boolean;
+    omitValue: unknown;
+  }[];
+  readonly constants: readonly (readonly [string, unknown])[];
+  readonly metadata: readonly (readonly [string, string])[] | undefined;
+}
+
+/** The plan of each row met so far; rows are read-only data, so a row's plan never goes stale. */
+const rowPlans = new WeakMap<OutputFrameRow, OutputRowPlan>();
+
+function planOf(row: OutputFrameRow): OutputRowPlan {
+  let plan = rowPlans.get(row);
+  if (plan === undefined) {
+    const omitWhen = row.omitWhen ?? {};
+    plan = {
+      fields: Object.entries(row.fields).map(([field, from]) => ({
+        field,
+        from,
+        omits: Object.hasOwn(omitWhen, field),
+        omitValue: omitWhen[field],
+      })),
+      constants: Object.entries(row.constants ?? {}),
+      metadata: row.metadata === undefined ? undefined : Object.entries(row.metadata),
+    };
+    rowPlans.set(row, plan);
+  }
+  return plan;
 }
