@@ -127,6 +127,13 @@ async function measure(side: Side, workers: number, calls: number, plan: Plan): 
   }
 }
 
+/** A capacity search takes minutes: say where it is. */
+function progress(side: Side, workers: number, point: Point): void {
+  process.stderr.write(
+    `  call-mix: ${side}, ${workers} process(es), ${point.calls} calls: p99 ${point.p99Ms.toFixed(2)} ms, ${point.errors} errors\n`,
+  );
+}
+
 function fits(point: Point): boolean {
   return point.errors === 0 && point.turns > 0 && point.p99Ms <= TARGET_P99_MS;
 }
@@ -144,6 +151,7 @@ async function capacity(
   let bad = 0;
   for (let calls = start; calls <= max; calls *= 2) {
     const point = await measure(side, workers, calls, plan);
+    progress(side, workers, point);
     points.push(point);
     if (!fits(point)) {
       bad = calls;
@@ -154,6 +162,7 @@ async function capacity(
   for (let step = 0; step < 2 && bad > 0 && bad - good > start / 2; step++) {
     const calls = Math.round((good + bad) / 2);
     const point = await measure(side, workers, calls, plan);
+    progress(side, workers, point);
     points.push(point);
     if (fits(point)) good = calls;
     else bad = calls;
@@ -259,18 +268,23 @@ async function serve(side: Side, workers: number): Promise<void> {
     process.on("message", (message: ToServer) => {
       if (message.cmd === "cpu") void sumCpu();
     });
-    const first = await new Promise<string>((resolve) =>
-      children[0]!.once("message", (message: FromServer) => {
-        if (message.event === "listening") resolve(message.url);
-      }),
+    // Every worker listens on the same shared port; wait for all of them. Each listener is in
+    // place before any worker can answer: one added after awaiting the first worker missed a
+    // second worker that was quicker (the capacity search then timed out starting the server).
+    const [first] = await Promise.all(
+      children.map(
+        (worker) =>
+          new Promise<string>((resolve) => {
+            const onMessage = (message: FromServer) => {
+              if (message.event !== "listening") return;
+              worker.off("message", onMessage);
+              resolve(message.url);
+            };
+            worker.on("message", onMessage);
+          }),
+      ),
     );
-    // Every worker listens on the same shared port; wait for all of them.
-    await Promise.all(
-      children
-        .slice(1)
-        .map((worker) => new Promise<void>((resolve) => worker.once("message", () => resolve()))),
-    );
-    process.send?.({ event: "listening", url: first } satisfies FromServer);
+    process.send?.({ event: "listening", url: first! } satisfies FromServer);
     return;
   }
   const running: RunningServer = await start(script, {});
