@@ -1,11 +1,12 @@
 import { PassThrough } from "node:stream";
 import { runChat, resolveWebSocketUrl } from "@switchboard/cli";
 import { ScriptedChat } from "@switchboard/openai";
+import type { VoiceAgentApp } from "@switchboard/server";
 import { afterEach, describe, expect, it } from "vitest";
 import { createBasicChatApp } from "./agent.js";
 import { createBargeInChatApp } from "./barge-in-agent.js";
 
-const apps: { close(): Promise<void> }[] = [];
+const apps: VoiceAgentApp[] = [];
 afterEach(async () => {
   await Promise.all(apps.splice(0).map((app) => app.close()));
 });
@@ -32,21 +33,25 @@ function screen() {
   };
 }
 
+/** Serves an app on the paced offline model and runs `switchboard chat` against it, as a terminal. */
+async function chatWith(create: (options: { llm: ScriptedChat }) => VoiceAgentApp) {
+  const app = create({ llm: new ScriptedChat({ firstTokenDelayMs: 0, interTokenDelayMs: 20 }) });
+  apps.push(app);
+  const { url } = await app.listen({ port: 0, host: "127.0.0.1" });
+  const keyboard = new PassThrough();
+  const out = screen();
+  const done = runChat({
+    url: await resolveWebSocketUrl(url),
+    input: keyboard,
+    output: out.stream,
+    interactive: true,
+  });
+  return { keyboard, out, done };
+}
+
 describe("switchboard chat in a terminal", () => {
   it("interrupts the agent on the first key typed while it talks", async () => {
-    const app = createBasicChatApp({
-      llm: new ScriptedChat({ firstTokenDelayMs: 0, interTokenDelayMs: 20 }),
-    });
-    apps.push(app);
-    const { url } = await app.listen({ port: 0, host: "127.0.0.1" });
-    const keyboard = new PassThrough();
-    const out = screen();
-    const done = runChat({
-      url: await resolveWebSocketUrl(url),
-      input: keyboard,
-      output: out.stream,
-      interactive: true,
-    });
+    const { keyboard, out, done } = await chatWith(createBasicChatApp);
 
     await out.waitFor(/about the weather\./); // the greeting
     keyboard.write("Tell me a long story about telephones\r");
@@ -65,19 +70,7 @@ describe("switchboard chat in a terminal", () => {
   });
 
   it("resumes the answer whole after a backchannel, with a barge-in policy on", async () => {
-    const app = createBargeInChatApp({
-      llm: new ScriptedChat({ firstTokenDelayMs: 0, interTokenDelayMs: 20 }),
-    });
-    apps.push(app);
-    const { url } = await app.listen({ port: 0, host: "127.0.0.1" });
-    const keyboard = new PassThrough();
-    const out = screen();
-    const done = runChat({
-      url: await resolveWebSocketUrl(url),
-      input: keyboard,
-      output: out.stream,
-      interactive: true,
-    });
+    const { keyboard, out, done } = await chatWith(createBargeInChatApp);
 
     await out.waitFor(/about the weather\./);
     keyboard.write("Tell me about telephones\r");

@@ -1,12 +1,10 @@
 import { existsSync } from "node:fs";
 import { ScriptedChat } from "@switchboard/openai";
 import type { VoiceAgentApp } from "@switchboard/server";
-import { chromium, type Browser, type Page } from "playwright-core";
+import type { Browser, Page } from "playwright-core";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { createBargeInChatApp } from "./barge-in-agent.js";
-
-/** Debian's chromium; `.ci/run` installs it when missing (playground.test.ts fails CI without it). */
-const CHROMIUM = "/usr/bin/chromium";
+import { CHROMIUM, openPlayground } from "./test-playground-page.js";
 
 /** What the scripted model answers to `said`: the whole answer, as one string. */
 const echoAnswer = (said: string) =>
@@ -24,14 +22,7 @@ describe.skipIf(!existsSync(CHROMIUM))("the playground shows a barge-in policy a
       llm: new ScriptedChat({ firstTokenDelayMs: 60, interTokenDelayMs: 45 }),
       playground: true,
     });
-    const { url } = await app.listen({ port: 0, host: "127.0.0.1" });
-    browser = await chromium.launch({
-      executablePath: CHROMIUM,
-      headless: true,
-      args: ["--no-sandbox"],
-    });
-    page = await browser.newPage({ viewport: { width: 1440, height: 900 } });
-    await page.goto(`${url}/playground`);
+    ({ browser, page } = await openPlayground(app));
   }, 60_000);
 
   afterAll(async () => {

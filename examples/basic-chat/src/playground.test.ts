@@ -5,12 +5,11 @@ import { dirname, join } from "node:path";
 import { fileURLToPath } from "node:url";
 import { ScriptedChat } from "@switchboard/openai";
 import type { VoiceAgentApp } from "@switchboard/server";
-import { chromium, type Browser, type Page } from "playwright-core";
+import type { Browser, Page } from "playwright-core";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { createBasicChatApp } from "./agent.js";
+import { CHROMIUM, openPlayground } from "./test-playground-page.js";
 
-/** Debian's chromium; `.ci/run` installs it when missing. */
-const CHROMIUM = "/usr/bin/chromium";
 /**
  * The docs' screenshot is rewritten only when asked (`UPDATE_SCREENSHOT=1 pnpm test`), so a test
  * run leaves the tree clean; otherwise the screenshot is still taken, into a temp folder.
@@ -47,16 +46,7 @@ describe.skipIf(!haveChromium)("the playground in Chromium", () => {
       llm: new ScriptedChat({ firstTokenDelayMs: 60, interTokenDelayMs: 45 }),
       playground: true,
     });
-    const { url } = await app.listen({ port: 0, host: "127.0.0.1" });
-    browser = await chromium.launch({
-      executablePath: CHROMIUM,
-      headless: true,
-      args: ["--no-sandbox"],
-    });
-    page = await browser.newPage({ viewport: { width: 1440, height: 900 } });
-    origin = url;
-    page.on("request", (request) => requests.push(request.url()));
-    await page.goto(`${url}/playground`);
+    ({ browser, page, origin } = await openPlayground(app, (url) => requests.push(url)));
   }, 60_000);
 
   afterAll(async () => {
