@@ -65,15 +65,23 @@ export async function startFrameworkServer(
       bridge.conversation(node);
       system.withSpeakingNode(node, bridge);
       // The fence: once the interrupt is delivered, the bus has dropped everything the cancelled
-      // generation had queued; any later frame of that turn would be stale.
-      const subscription = system.bus.messages$.subscribe((message) => {
-        if (message.event instanceof UserStartedSpeaking) hooks.onFence?.(node.turn);
-      });
-      const errors = system.bus.errors$.subscribe((failure) => hooks.onError?.(failure.error));
+      // generation had queued; any later frame of that turn would be stale. Only a workload that
+      // asks for it listens: a listener on every message is not part of the framework's cost.
+      const { onFence, onError } = hooks;
+      const subscription =
+        onFence === undefined
+          ? undefined
+          : system.bus.messages$.subscribe((message) => {
+              if (message.event instanceof UserStartedSpeaking) onFence(node.turn);
+            });
+      const errors =
+        onError === undefined
+          ? undefined
+          : system.bus.errors$.subscribe((failure) => onError(failure.error));
       await system.start();
       await system.waitForShutdown();
-      subscription.unsubscribe();
-      errors.unsubscribe();
+      subscription?.unsubscribe();
+      errors?.unsubscribe();
     },
     {
       logger: createLogger({ level: "silent" }),

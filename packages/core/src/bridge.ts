@@ -10,6 +10,7 @@ import { compileSelector, type EventSelector, type Where } from "./internal/even
 import { BargeIn } from "./internal/barge-in.js";
 import type { Generation } from "./internal/generation.js";
 import { runInput, type AnyInputSource, type InputSource } from "./internal/input-routing.js";
+import { RouteIndex } from "./internal/route-index.js";
 import type { BargeInOptions, UninterruptibleMode } from "./barge-in/barge-in-options.js";
 import { Outbox, setNodeOutbox } from "./internal/outbox.js";
 import {
@@ -114,6 +115,8 @@ export class Bridge {
   /** @internal The one way up to the bus: every message this bridge sends is built there. */
   readonly outbox: Outbox;
   readonly #routes: Route[] = [];
+  /** Which routes each event type concerns: routing asks no other route. */
+  readonly #index = new RouteIndex(this.#routes);
   readonly #inputs: AnyInputSource[] = [];
   /** Teardowns of what `conversation()` owns (the barge-in policy's timers). */
   readonly #closers: (() => void)[] = [];
@@ -153,9 +156,10 @@ export class Bridge {
       `route-${this.#routes.length}`,
       this.outbox,
       compileSelector(event, options.where),
-      { source: options.source, filter: options.filter },
+      { source: options.source, filter: options.filter, onConfigured: this.#reindex },
     );
     this.#routes.push(route);
+    this.#index.invalidate();
     return new RouteBuilder(this, route, EMPTY_ROUTE_CONFIG);
   }
 
@@ -329,15 +333,21 @@ export class Bridge {
   deliver(message: Message, seq: number): void {
     if (this.#state === "closing" || this.#state === "closed") return;
     if (!this.isAuthorized(message.source)) return;
-    for (const route of this.#routes) route.trigger(message, seq);
+    const entry = this.#index.entry(message.event);
+    if (entry === undefined) for (const route of this.#routes) route.trigger(message, seq);
+    else for (const route of entry.triggers) route.trigger(message, seq, true);
   }
 
   /** @internal Applies interrupt/suspend/resume rules the moment a message is broadcast. */
   applyControls(message: Message, seq: number): void {
     if (this.#state === "closing" || this.#state === "closed") return;
     if (!this.isAuthorized(message.source)) return;
-    for (const route of this.#routes) if (route.hasControls) route.control(message, seq);
+    const routes = this.#index.entry(message.event)?.controls ?? this.#routes;
+    for (const route of routes) if (route.hasControls) route.control(message, seq);
   }
+
+  /** A route's configuration changed: what the index knew about its rules is stale. */
+  readonly #reindex = (): void => this.#index.invalidate();
 
   /** @internal */
   stats(): RouteStats & { routes: number } {

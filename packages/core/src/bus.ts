@@ -264,6 +264,23 @@ export class Bus {
     const seq = ++this.#seq;
     // Control events act now, ahead of anything still queued or held by back-pressure.
     for (const bridge of this.#bridges) bridge.applyControls(message, seq);
+    if (
+      !this.#draining &&
+      this.#head === this.#queue.length &&
+      this.#waiters.length === 0 &&
+      this.#maxQueueSize > 0
+    ) {
+      // Nothing is queued (a chunk of a paced stream, a frame of a caller): deliver it now, with no
+      // queue entry to make, then whatever its delivery broadcast.
+      this.#draining = true;
+      try {
+        this.#deliver(message, seq, owner);
+        this.#drainQueue();
+      } finally {
+        this.#endDrain();
+      }
+      return undefined;
+    }
     const pending: Pending = { message, seq, owner, resolve: undefined };
     // Back-pressure; a message never overtakes one that is already waiting for room.
     if (this.#queue.length - this.#head >= this.#maxQueueSize || this.#waiters.length > 0) {
@@ -274,32 +291,37 @@ export class Bus {
     }
     this.#queue.push(pending);
     if (this.#draining) return new Promise<void>((resolve) => (pending.resolve = resolve));
-    this.#drain();
+    this.#draining = true;
+    try {
+      this.#drainQueue();
+    } finally {
+      this.#endDrain();
+    }
     return undefined;
   }
 
-  #drain(): void {
-    this.#draining = true;
-    try {
-      while (this.#head < this.#queue.length) {
-        const pending = this.#queue[this.#head]!;
-        this.#queue[this.#head++] = undefined as unknown as Pending;
-        this.#deliver(pending);
-        pending.resolve?.();
-        while (this.#waiters.length > 0 && this.#queue.length - this.#head < this.#maxQueueSize) {
-          this.#queue.push(this.#waiters.shift()!);
-        }
+  /** Delivers the queue in order, letting waiters in as room frees up. Only while `#draining`. */
+  #drainQueue(): void {
+    while (this.#head < this.#queue.length) {
+      const pending = this.#queue[this.#head]!;
+      this.#queue[this.#head++] = undefined as unknown as Pending;
+      this.#deliver(pending.message, pending.seq, pending.owner);
+      pending.resolve?.();
+      while (this.#waiters.length > 0 && this.#queue.length - this.#head < this.#maxQueueSize) {
+        this.#queue.push(this.#waiters.shift()!);
       }
-    } finally {
-      this.#queue = [];
-      this.#head = 0;
-      this.#draining = false;
     }
   }
 
-  #deliver(pending: Pending): void {
+  #endDrain(): void {
+    // Reused while empty; a queue that held messages is let go, with its backing store.
+    if (this.#queue.length > 0) this.#queue = [];
+    this.#head = 0;
+    this.#draining = false;
+  }
+
+  #deliver(message: Message, seq: number, owner: Generation | undefined): void {
     if (this.#state === "closed") return;
-    const { message, seq, owner } = pending;
     // Stale: produced by an execution cancelled while this message waited in the queue.
     if (isStale(owner)) return;
     if (owner !== undefined) owner.deliveries++;

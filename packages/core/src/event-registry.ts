@@ -5,6 +5,13 @@ export type EventClass<E extends object = object> = abstract new (...args: never
 
 const aliasByClass = new Map<EventClass, string>();
 const classByAlias = new Map<string, EventClass>();
+/** Bumped by every registration: what routing remembers about aliases is stale once it changes. */
+let version = 0;
+
+/** @internal Changes whenever an alias is registered. */
+export function eventRegistryVersion(): number {
+  return version;
+}
 
 /**
  * Gives an event class an alias, so routes can match it with a glob (`"billing.*"`).
@@ -31,6 +38,7 @@ export function registerEvent(alias: string, eventClass: EventClass): void {
   }
   aliasByClass.set(eventClass, alias);
   classByAlias.set(alias, eventClass);
+  version++;
 }
 
 /**

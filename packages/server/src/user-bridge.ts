@@ -104,7 +104,8 @@ export class UserBridge extends Bridge {
       else this.#unheard.add(generationId);
       return false;
     }
-    if (generationId === undefined || !this.#unheard.has(generationId)) return true;
+    if (generationId === undefined || this.#unheard.size === 0) return true;
+    if (!this.#unheard.has(generationId)) return true;
     if (message.event instanceof AgentGenerationComplete) this.#unheard.delete(generationId);
     return false;
   }

@@ -10,6 +10,14 @@ export type Where<E> = { [K in keyof E]?: E[K] | ((value: E[K]) => boolean) };
 export interface EventMatcher {
   readonly description: string;
   matches(event: object): boolean;
+  /**
+   * What `matches` answers from the event's type alone (its class, or the alias registered for
+   * it), before any `where` condition: the same for every event of one prototype, so routing can
+   * remember it per prototype. A selector whose answer is not a matter of type says true.
+   */
+  matchesType(event: object): boolean;
+  /** True when `matches` asks nothing beyond `matchesType` (no `where`, an ordinary class). */
+  readonly typeOnly: boolean;
 }
 
 const globCache = new Map<string, RegExp>();
@@ -34,6 +42,8 @@ export function compileSelector(selector: EventSelector, where?: Where<object>):
   const conditions = Object.entries(where);
   return {
     description: base.description,
+    matchesType: base.matchesType,
+    typeOnly: false,
     matches(event) {
       if (!base.matches(event)) return false;
       for (const [key, expected] of conditions) {
@@ -47,20 +57,36 @@ export function compileSelector(selector: EventSelector, where?: Where<object>):
   };
 }
 
+/** A matcher whose answer depends on the event's type alone. */
+function byType(description: string, matches: (event: object) => boolean): EventMatcher {
+  return { description, matches, matchesType: matches, typeOnly: true };
+}
+
+function always(): boolean {
+  return true;
+}
+
 function compileBase(selector: EventSelector): EventMatcher {
   if (typeof selector === "function") {
-    return { description: selector.name, matches: (event) => event instanceof selector };
+    const matches = (event: object) => event instanceof selector;
+    // A class with its own `Symbol.hasInstance` may decide by the instance, not its prototype.
+    if (!hasOrdinaryInstanceof(selector)) {
+      return { description: selector.name, matches, matchesType: always, typeOnly: false };
+    }
+    return byType(selector.name, matches);
   }
-  if (selector === "*") return { description: "*", matches: () => true };
-  if (!/[*?]/.test(selector)) {
-    return { description: selector, matches: (event) => eventAlias(event) === selector };
-  }
+  if (selector === "*") return byType("*", always);
+  if (!/[*?]/.test(selector)) return byType(selector, (event) => eventAlias(event) === selector);
   const re = globToRegExp(selector);
-  return {
-    description: selector,
-    matches(event) {
-      const alias = eventAlias(event);
-      return alias !== undefined && re.test(alias);
-    },
-  };
+  return byType(selector, (event) => {
+    const alias = eventAlias(event);
+    return alias !== undefined && re.test(alias);
+  });
+}
+
+function hasOrdinaryInstanceof(eventClass: EventClass): boolean {
+  return (
+    (eventClass as unknown as Record<symbol, unknown>)[Symbol.hasInstance] ===
+    Function.prototype[Symbol.hasInstance]
+  );
 }

@@ -5,6 +5,7 @@ import type { EventMatcher } from "./event-selector.js";
 import { Generation } from "./generation.js";
 import { GenerationSet } from "./generation-set.js";
 import type { Outbox } from "./outbox.js";
+import { isThenable } from "./is-thenable.js";
 import { terminalSink, type Sink, type Step } from "./steps.js";
 
 /** What a new trigger does while a generation of the same route is running. */
@@ -84,6 +85,7 @@ export class Route {
   readonly sources: ReadonlySet<string> | undefined;
   readonly #outbox: Outbox;
   readonly #filter: ((message: Message) => unknown) | undefined;
+  readonly #onConfigured: (() => void) | undefined;
   #config: RouteConfig = EMPTY_ROUTE_CONFIG;
   readonly #active = new GenerationSet();
   readonly #tearingDown = new GenerationSet();
@@ -100,6 +102,8 @@ export class Route {
     options: {
       source?: string | readonly string[] | undefined;
       filter?: ((message: Message) => unknown) | undefined;
+      /** Told after each `configure`: the bridge forgets what it indexed about this route's rules. */
+      onConfigured?: () => void;
     },
   ) {
     this.id = id;
@@ -109,6 +113,7 @@ export class Route {
     this.sources =
       source === undefined ? undefined : new Set(typeof source === "string" ? [source] : source);
     this.#filter = options.filter;
+    this.#onConfigured = options.onConfigured;
   }
 
   get description(): string {
@@ -127,6 +132,7 @@ export class Route {
   configure(from: RouteConfig, to: RouteConfig): boolean {
     if (this.#config !== from) return false;
     this.#config = to;
+    this.#onConfigured?.();
     return true;
   }
 
@@ -138,10 +144,36 @@ export class Route {
     };
   }
 
-  /** A message was delivered to the bridge: start (or hold) a generation if it matches. */
-  trigger(message: Message, seq: number): void {
+  /**
+   * Whether events of `event`'s type can trigger this route (what a bridge's `RouteIndex` keeps).
+   * A selector that throws says yes: `trigger` then reports it per message.
+   */
+  mayTrigger(event: object): boolean {
+    try {
+      return this.matcher.matchesType(event);
+    } catch {
+      return true;
+    }
+  }
+
+  /** Whether events of `event`'s type can match one of this route's control rules. */
+  mayControl(event: object): boolean {
+    return this.#config.controls.some((rule) => {
+      try {
+        return rule.matcher.matchesType(event);
+      } catch {
+        return true;
+      }
+    });
+  }
+
+  /**
+   * A message was delivered to the bridge: start (or hold) a generation if it matches.
+   * `typeMatched`: the bridge's index already found the event's type matches this route's selector.
+   */
+  trigger(message: Message, seq: number, typeMatched = false): void {
     if (this.sources !== undefined && !this.sources.has(message.source)) return;
-    if (!this.#matches(message)) return;
+    if (!(typeMatched && this.matcher.typeOnly) && !this.#matches(message)) return;
     if (this.#suspended || seq < this.#fencedBefore) return;
     if (this.#filter !== undefined && !this.#guard(message, () => this.#filter?.(message))) return;
     if (this.#outbox.tracing) this.#outbox.trace(this.id, "triggered", message, undefined);
@@ -318,36 +350,59 @@ export class Route {
     const generation = new Generation(message);
     this.#active.add(generation);
     if (this.#outbox.tracing) this.#outbox.trace(this.id, "started", message, generation);
-    void this.#run(generation, this.#config.steps);
+    this.#run(generation, this.#config.steps);
   }
 
-  async #run(generation: Generation, steps: readonly Step[]): Promise<void> {
+  /**
+   * Runs a generation. A route whose steps all answered synchronously (a map route, most
+   * per-message routes) ends here, in the same call, without a promise; one still on its way
+   * finishes in `#settle`.
+   */
+  #run(generation: Generation, steps: readonly Step[]): void {
+    let pending: PromiseLike<unknown> | undefined;
     try {
       let sink: Sink = terminalSink;
       for (let i = steps.length - 1; i >= 0; i--) sink = steps[i]!.connect(generation, sink);
       const pushed = sink.push(generation.message);
-      if (pushed !== undefined) await pushed;
-      if (!generation.cancelled) {
+      if (isThenable(pushed)) pending = endAfter(pushed, sink, generation);
+      else if (!generation.cancelled) {
         const ended = sink.end();
-        if (ended !== undefined) await ended;
+        if (isThenable(ended)) pending = ended;
       }
     } catch (error) {
-      if (generation.cancelled && isAbortError(error)) {
-        this.#outbox.log.debug(
-          { route: this.description, generationId: generation.generationId },
-          "generation aborted",
-        );
-      } else {
-        this.#outbox.reportError(this.description, generation.message, error);
-      }
-    } finally {
-      generation.finish();
-      this.#active.delete(generation);
-      this.#tearingDown.delete(generation);
-      if (this.#outbox.tracing)
-        this.#outbox.trace(this.id, "ended", generation.message, generation);
-      if (this.#gate === undefined && this.#waiting.length > 0) this.#release();
+      this.#failed(generation, error);
     }
+    if (pending === undefined) this.#ended(generation);
+    else void this.#settle(generation, pending);
+  }
+
+  async #settle(generation: Generation, pending: PromiseLike<unknown>): Promise<void> {
+    try {
+      await pending;
+    } catch (error) {
+      this.#failed(generation, error);
+    } finally {
+      this.#ended(generation);
+    }
+  }
+
+  #failed(generation: Generation, error: unknown): void {
+    if (generation.cancelled && isAbortError(error)) {
+      this.#outbox.log.debug(
+        { route: this.description, generationId: generation.generationId },
+        "generation aborted",
+      );
+    } else {
+      this.#outbox.reportError(this.description, generation.message, error);
+    }
+  }
+
+  #ended(generation: Generation): void {
+    generation.finish();
+    this.#active.delete(generation);
+    this.#tearingDown.delete(generation);
+    if (this.#outbox.tracing) this.#outbox.trace(this.id, "ended", generation.message, generation);
+    if (this.#gate === undefined && this.#waiting.length > 0) this.#release();
   }
 
   async #runHandler(handler: ControlHandler, message: Message): Promise<void> {
@@ -377,6 +432,16 @@ export class Route {
       return false;
     }
   }
+}
+
+/** Ends the generation's sink once its trigger went through, unless it was cancelled meanwhile. */
+async function endAfter(
+  pushed: PromiseLike<unknown>,
+  sink: Sink,
+  generation: Generation,
+): Promise<void> {
+  await pushed;
+  if (!generation.cancelled) await sink.end();
 }
 
 /** The alias (or class name) of a message's event, for logs. */

@@ -50,10 +50,6 @@ function isBookkeeping(value: unknown): boolean {
 
 export const terminalSink: Sink = { push() {}, end() {} };
 
-function endNext(next: Sink): () => void | PromiseLike<void> {
-  return () => next.end();
-}
-
 /** Continues `next` with the resolved value of `pending`, unless the generation was cancelled meanwhile. */
 async function afterAwait(
   generation: Generation,
@@ -65,25 +61,56 @@ async function afterAwait(
   return await then(value);
 }
 
+/**
+ * A step's sink in one generation. Sinks are classes, not object literals with closures: one is
+ * connected per step per trigger (a map route connects one per message), and an instance with its
+ * methods on the prototype is one small object.
+ */
+abstract class StepSink implements Sink {
+  constructor(
+    protected readonly fn: StepFn,
+    protected readonly passBookkeeping: boolean,
+    protected readonly generation: Generation,
+    protected readonly next: Sink,
+  ) {}
+
+  abstract push(value: unknown): PushResult;
+
+  end(): void | PromiseLike<void> {
+    return this.next.end();
+  }
+}
+
+class MapSink extends StepSink {
+  push(value: unknown): PushResult {
+    const { next, generation } = this;
+    if (this.passBookkeeping && isBookkeeping(value)) return next.push(value);
+    const result = this.fn(value, generation);
+    return isThenable(result)
+      ? afterAwait(generation, result, (resolved) => next.push(resolved))
+      : next.push(result);
+  }
+}
+
 /** `.map(fn)`; with `passBookkeeping`, bookkeeping values skip `fn`. */
 export function mapStep(fn: StepFn, passBookkeeping = false): Step {
   return {
     kind: "map",
     name: nameOf(fn),
-    connect(generation, next) {
-      // No closure per connect: most map routes are synchronous, and one is connected per trigger.
-      return {
-        push(value) {
-          if (passBookkeeping && isBookkeeping(value)) return next.push(value);
-          const result = fn(value, generation);
-          return isThenable(result)
-            ? afterAwait(generation, result, (resolved) => next.push(resolved))
-            : next.push(result);
-        },
-        end: endNext(next),
-      };
-    },
+    connect: (generation, next) => new MapSink(fn, passBookkeeping, generation, next),
   };
+}
+
+class FilterSink extends StepSink {
+  push(value: unknown): PushResult {
+    const { next, generation } = this;
+    if (this.passBookkeeping && isBookkeeping(value)) return next.push(value);
+    const keep = this.fn(value, generation);
+    if (isThenable(keep)) {
+      return afterAwait(generation, keep, (k) => (k ? next.push(value) : undefined));
+    }
+    return keep ? next.push(value) : undefined;
+  }
 }
 
 /** `.filter(fn)`; with `passBookkeeping`, bookkeeping values skip `fn` and are kept. */
@@ -91,20 +118,25 @@ export function filterStep(fn: StepFn, passBookkeeping = false): Step {
   return {
     kind: "filter",
     name: nameOf(fn),
-    connect(generation, next) {
-      return {
-        push(value) {
-          if (passBookkeeping && isBookkeeping(value)) return next.push(value);
-          const keep = fn(value, generation);
-          if (isThenable(keep)) {
-            return afterAwait(generation, keep, (k) => (k ? next.push(value) : undefined));
-          }
-          return keep ? next.push(value) : undefined;
-        },
-        end: endNext(next),
-      };
-    },
+    connect: (generation, next) => new FilterSink(fn, passBookkeeping, generation, next),
   };
+}
+
+/** The items of the value itself: `.stream()` without a function. */
+function itself(value: unknown): unknown {
+  return value;
+}
+
+class StreamSink extends StepSink {
+  push(value: unknown): PushResult {
+    const { next, generation } = this;
+    if (this.passBookkeeping && isBookkeeping(value)) return next.push(value);
+    const source = this.fn(value, generation);
+    if (isThenable(source)) {
+      return afterAwait(generation, source, (resolved) => pushItems(generation, resolved, next));
+    }
+    return pushItems(generation, source, next);
+  }
 }
 
 /**
@@ -112,24 +144,11 @@ export function filterStep(fn: StepFn, passBookkeeping = false): Step {
  * time; with `passBookkeeping`, bookkeeping values skip `fn`.
  */
 export function streamStep(fn: StepFn | undefined, passBookkeeping = false): Step {
+  const produce = fn ?? itself;
   return {
     kind: "stream",
     name: nameOf(fn),
-    connect(generation, next) {
-      return {
-        push(value) {
-          if (passBookkeeping && isBookkeeping(value)) return next.push(value);
-          const source = fn === undefined ? value : fn(value, generation);
-          if (isThenable(source)) {
-            return afterAwait(generation, source, (resolved) =>
-              pushItems(generation, resolved, next),
-            );
-          }
-          return pushItems(generation, source, next);
-        },
-        end: endNext(next),
-      };
-    },
+    connect: (generation, next) => new StreamSink(produce, passBookkeeping, generation, next),
   };
 }
 
@@ -151,14 +170,20 @@ async function pumpAsync(
   iterator: AsyncIterator<unknown>,
   next: Sink,
 ): Promise<void | typeof STOP> {
+  // A cancel must not wait for a pending `next()`. An async generator's `return()` waits for it
+  // anyway (its closing below), so racing each `next()` buys nothing there and costs a promise
+  // and three closures per value; any other iterator's `next()` is raced, its `return()` may not wait.
+  const raced = !isAsyncGenerator(iterator);
   let exhausted = false;
   try {
     for (;;) {
       let step: IteratorResult<unknown> | typeof CANCELLED;
       try {
-        step = await generation.race(iterator.next());
+        step = raced ? await generation.race(iterator.next()) : await iterator.next();
       } catch (error) {
         exhausted = true; // a generator that threw is already closed
+        // What a cancelled generator throws on its way out is what a race would have ignored.
+        if (!raced && generation.cancelled) return;
         throw error;
       }
       if (step === CANCELLED) return;
@@ -178,6 +203,19 @@ async function pumpAsync(
     // runs once that await settles: immediately if the producer honours `signal`.
     if (!exhausted) await iterator.return?.();
   }
+}
+
+/** The prototype every async generator object inherits from. */
+const ASYNC_GENERATOR_PROTOTYPE: unknown = Object.getPrototypeOf(
+  Object.getPrototypeOf((async function* () {})()),
+);
+
+/** A native async generator object (its `return()` is the built-in one, which waits for a pending `next()`). */
+function isAsyncGenerator(iterator: AsyncIterator<unknown>): boolean {
+  return (
+    Object.getPrototypeOf(Object.getPrototypeOf(iterator)) === ASYNC_GENERATOR_PROTOTYPE &&
+    iterator.return === (ASYNC_GENERATOR_PROTOTYPE as AsyncIterator<unknown>).return
+  );
 }
 
 function pumpSync(generation: Generation, iterator: Iterator<unknown>, next: Sink): PushResult {
@@ -336,25 +374,36 @@ export function broadcastStep(
   return {
     kind: "broadcast",
     name: eventClass?.name,
-    connect(generation, next) {
-      return {
-        push(value) {
-          // An interrupt during a run of uninterruptible chunks takes effect at the first chunk
-          // after it, which is then dropped.
-          const interruptible = chunkInterruptible(value);
-          if (interruptible === false) generation.shield("segment");
-          else if (interruptible === true) generation.unshield();
-          if (generation.cancelled) return;
-          const published = outbox.publish(toEvent(value, eventClass), generation);
-          if (published !== undefined) {
-            return afterAwait(generation, published, () => next.push(value));
-          }
-          return next.push(value);
-        },
-        end: endNext(next),
-      };
-    },
+    connect: (generation, next) => new BroadcastSink(outbox, eventClass, generation, next),
   };
+}
+
+class BroadcastSink implements Sink {
+  constructor(
+    private readonly outbox: Outbox,
+    private readonly eventClass: (new (init: never) => object) | undefined,
+    private readonly generation: Generation,
+    private readonly next: Sink,
+  ) {}
+
+  push(value: unknown): PushResult {
+    const { generation, next } = this;
+    // An interrupt during a run of uninterruptible chunks takes effect at the first chunk
+    // after it, which is then dropped.
+    const interruptible = chunkInterruptible(value);
+    if (interruptible === false) generation.shield("segment");
+    else if (interruptible === true) generation.unshield();
+    if (generation.cancelled) return;
+    const published = this.outbox.publish(toEvent(value, this.eventClass), generation);
+    if (published !== undefined) {
+      return afterAwait(generation, published, () => next.push(value));
+    }
+    return next.push(value);
+  }
+
+  end(): void | PromiseLike<void> {
+    return this.next.end();
+  }
 }
 
 /** What `.broadcast()` publishes for a value: `new eventClass(value)`, a string as `AgentResponse`. */

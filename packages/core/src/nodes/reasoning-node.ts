@@ -61,6 +61,9 @@ const DROP_LOG_INTERVAL_MS = 1000;
 
 const NEVER_ABORTED = new AbortController().signal;
 
+/** Matches a string that is not only whitespace (what `trim()` removes), without making a trimmed copy. */
+const NOT_BLANK = /\S/;
+
 /**
  * A node that answers: it keeps the conversation history and streams a reply from
  * `processContext`. `generate` is the template method a route streams; the history it keeps
@@ -86,6 +89,9 @@ export abstract class ReasoningNode<Y extends object | string = object | string>
   conversationEvents: object[] = [];
   /** Bytes of each event `addEvent` recorded, so a merge or a cap costs O(the new event). */
   readonly #sizes = new WeakMap<object, number>();
+  /** The event recorded last and its size (see `#remember`). */
+  #newest: object | undefined;
+  #newestBytes = 0;
   /** The history array the byte count below belongs to (a new array after `clearContext`). */
   #countedHistory: object[] | undefined;
   #historyBytes = 0;
@@ -119,22 +125,23 @@ export abstract class ReasoningNode<Y extends object | string = object | string>
     const history = this.conversationEvents;
     if (this.#countedHistory !== history) this.#recount(history);
     const last = history.at(-1);
+    /** Where an agent response merges into the open agent turn. */
+    let at: number;
     if (event instanceof AgentSpeechSent) {
       this.#trimToSpoken(event.content);
     } else if (event instanceof AgentGenerationComplete) {
       return; // the end of a turn, not part of the conversation
-    } else if (event instanceof AgentResponse && this.#continuesTurn() !== -1) {
-      const at = this.#continuesTurn();
+    } else if (event instanceof AgentResponse && (at = this.#continuesTurn()) !== -1) {
       const turn = history[at] as AgentResponse;
       // One agent turn, whatever its chunks' types ("buffered", "final", …): a turn of mixed
       // types is plain text to the model.
+      const content = turn.content + event.content;
+      const chunkType = turn.chunkType === event.chunkType ? turn.chunkType : "text";
       this.#replaceAt(
         at,
-        new AgentResponse({
-          content: turn.content + event.content,
-          chunkType: turn.chunkType === event.chunkType ? turn.chunkType : "text",
-          ...(turn.interrupted === true || event.interrupted === true ? { interrupted: true } : {}),
-        }),
+        turn.interrupted === true || event.interrupted === true
+          ? new AgentResponse({ content, chunkType, interrupted: true })
+          : new AgentResponse({ content, chunkType }),
         this.#sizeOf(turn) + Buffer.byteLength(event.content),
       );
     } else if (
@@ -195,7 +202,7 @@ export abstract class ReasoningNode<Y extends object | string = object | string>
 
   #push(event: object): void {
     const bytes = eventBytes(event);
-    this.#sizes.set(event, bytes);
+    this.#remember(event, bytes, undefined);
     this.#historyBytes += bytes;
     this.conversationEvents.push(event);
   }
@@ -204,12 +211,26 @@ export abstract class ReasoningNode<Y extends object | string = object | string>
     const history = this.conversationEvents;
     const old = history[index];
     if (old !== undefined) this.#historyBytes -= this.#sizeOf(old);
-    this.#sizes.set(event, bytes);
+    this.#remember(event, bytes, old);
     this.#historyBytes += bytes;
     history[index] = event;
   }
 
+  /**
+   * Records an event's size. The newest is kept in a field: an agent turn is replaced by a longer
+   * one at every chunk, and a WeakMap entry per chunk (each a new ephemeron for the garbage
+   * collector to trace) is most of what merging a chunk cost. The previous newest goes to the
+   * WeakMap unless it is the event being replaced.
+   */
+  #remember(event: object, bytes: number, replacing: object | undefined): void {
+    const newest = this.#newest;
+    if (newest !== undefined && newest !== replacing) this.#sizes.set(newest, this.#newestBytes);
+    this.#newest = event;
+    this.#newestBytes = bytes;
+  }
+
   #sizeOf(event: object): number {
+    if (event === this.#newest) return this.#newestBytes;
     let bytes = this.#sizes.get(event);
     if (bytes === undefined) {
       bytes = eventBytes(event);
@@ -353,7 +374,7 @@ export abstract class ReasoningNode<Y extends object | string = object | string>
         let event: object = typeof item === "string" ? new AgentResponse({ content: item }) : item;
         if (event instanceof AgentResponse && event.chunkType === "text") {
           const content = heldWhitespace + event.content;
-          if (content.trim() === "") {
+          if (!NOT_BLANK.test(content)) {
             heldWhitespace = content;
             continue;
           }
