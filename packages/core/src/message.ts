@@ -1,5 +1,19 @@
 import { randomUUID } from "node:crypto";
 
+/**
+ * Message ids: a random UUID's first 74 random bits, drawn once per process, then a counter in its
+ * last 48 bits. Still a version-4-format UUID and unique, at a fraction of the cost: every chunk
+ * of every answer is a message, and `randomUUID()` built ~600 bytes of strings for each one.
+ */
+const ID_PREFIX = randomUUID().slice(0, 24);
+const ID_COUNTER_LIMIT = 2 ** 48;
+let idCounter = Math.floor(Math.random() * ID_COUNTER_LIMIT);
+
+function nextMessageId(): string {
+  idCounter = (idCounter + 1) % ID_COUNTER_LIMIT;
+  return ID_PREFIX + idCounter.toString(16).padStart(12, "0");
+}
+
 /** Init object of {@link Message}. */
 export interface MessageInit<E extends object> {
   event: E;
@@ -24,7 +38,7 @@ export class Message<E extends object = object> {
   readonly generationId: string | undefined;
 
   constructor(init: MessageInit<E>) {
-    this.id = init.id ?? randomUUID();
+    this.id = init.id ?? nextMessageId();
     this.source = init.source;
     this.event = init.event;
     this.timestamp = init.timestamp ?? Date.now();

@@ -28,12 +28,13 @@ export const USER_SOURCE = "user";
 /**
  * The bridge between the bus and the user's transport: named `"user"`, it publishes the
  * transport's input events (source `"user"`) and sends what the speaking node says as output
- * frames — one route per row of the protocol's `OUTPUT_FRAME_EVENTS`.
+ * frames, by the rows of the protocol's `OUTPUT_FRAME_EVENTS`.
  * Only the speaker (and `"system"`) gets through; `Authorize` from `"system"` changes the speaker.
  */
 export class UserBridge extends Bridge {
   readonly #transport: Transport;
   readonly #log: Logger;
+  readonly #rows: OutputRows;
   #speaker: string;
   #ended = false;
   /**
@@ -49,21 +50,39 @@ export class UserBridge extends Bridge {
     this.#transport = transport;
     this.#log = log;
     this.#speaker = typeof speaker === "string" ? speaker : speaker.id;
-    const rows = (outputRows ??= new OutputRows());
-    // One route for every row: each message is matched once, by its class, not once per row.
-    this.on("*").map((m) => {
-      const row = rows.for(m.event);
-      if (row === undefined) return;
-      // An agent failure goes out generic and coded; its detail stays in the log.
-      const frame =
-        m.event instanceof AgentError
-          ? agentErrorFrame(this.#log, m.event.code ?? AgentErrorCode.agentError, m.event.error, {
-              node: m.source,
-            })
-          : outputFrameFor(row, m.event);
-      this.#send(frame, m);
-    });
+    this.#rows = outputRows ??= new OutputRows();
     this.on(Authorize, { source: SYSTEM_SOURCE }).map((m) => this.setSpeaker(m.event.agent));
+  }
+
+  /**
+   * @internal Sends what the bus delivers as output frames, then runs this bridge's routes. The
+   * output is not a route: a route starts a generation per message, and every chunk of every
+   * answer passes here. A message is matched once, by its class (cached), against the rows.
+   */
+  override deliver(message: Message, seq: number): void {
+    if (this.state === "closing" || this.state === "closed") return;
+    if (!this.isAuthorized(message.source)) return;
+    const row = this.#rows.for(message.event);
+    if (row !== undefined) {
+      try {
+        this.#output(row, message);
+      } catch (error) {
+        this.outbox.reportError("output", message, error);
+      }
+    }
+    super.deliver(message, seq);
+  }
+
+  #output(row: OutputFrameRow, message: Message): void {
+    const event = message.event;
+    // An agent failure goes out generic and coded; its detail stays in the log.
+    const frame =
+      event instanceof AgentError
+        ? agentErrorFrame(this.#log, event.code ?? AgentErrorCode.agentError, event.error, {
+            node: message.source,
+          })
+        : outputFrameFor(row, event);
+    this.#send(frame, message);
   }
 
   /** The node currently allowed to speak to the user. */
