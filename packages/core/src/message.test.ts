@@ -16,6 +16,13 @@ describe("Message", () => {
     expect(new Message({ source: "u", event: {} }).id).not.toBe(m.id);
   });
 
+  it("makes a distinct UUID-format id for every message", () => {
+    const uuid = /^[0-9a-f]{8}-[0-9a-f]{4}-4[0-9a-f]{3}-[89ab][0-9a-f]{3}-[0-9a-f]{12}$/;
+    const ids = Array.from({ length: 10_000 }, () => new Message({ source: "u", event: {} }).id);
+    expect(new Set(ids).size).toBe(ids.length);
+    expect(ids.every((id) => uuid.test(id))).toBe(true);
+  });
+
   it("keeps what it is given", () => {
     const event = new UserStoppedSpeaking();
     const m = new Message({ source: "agent", event, id: "m1", timestamp: 5, generationId: "g1" });

@@ -1,17 +1,27 @@
 import { randomUUID } from "node:crypto";
 
 /**
- * Message ids: a random UUID's first 74 random bits, drawn once per process, then a counter in its
- * last 48 bits. Still a version-4-format UUID and unique, at a fraction of the cost: every chunk
- * of every answer is a message, and `randomUUID()` built ~600 bytes of strings for each one.
+ * Message ids: a random UUID's first 74 random bits, drawn per process, and a counter in its last
+ * 12 digits. Still a version-4-format UUID and unique, at a fraction of the cost: every chunk of
+ * every answer is a message, and `randomUUID()` built ~600 bytes of strings for each one. The
+ * counter stays a small integer (its decimal digits are hex digits too, and always ten of them,
+ * so no padding); when it runs out, a new prefix is drawn.
  */
-const ID_PREFIX = randomUUID().slice(0, 24);
-const ID_COUNTER_LIMIT = 2 ** 48;
-let idCounter = Math.floor(Math.random() * ID_COUNTER_LIMIT);
+const FIRST_ID = 1_000_000_000;
+const LAST_ID = 1_999_999_999;
+let idPrefix = newIdPrefix();
+let idCounter = FIRST_ID;
+
+function newIdPrefix(): string {
+  return `${randomUUID().slice(0, 24)}00`;
+}
 
 function nextMessageId(): string {
-  idCounter = (idCounter + 1) % ID_COUNTER_LIMIT;
-  return ID_PREFIX + idCounter.toString(16).padStart(12, "0");
+  if (idCounter > LAST_ID) {
+    idPrefix = newIdPrefix();
+    idCounter = FIRST_ID;
+  }
+  return idPrefix + String(idCounter++);
 }
 
 /** Init object of {@link Message}. */
