@@ -12,19 +12,12 @@ export interface EventMatcher {
   matches(event: object): boolean;
 }
 
-const globCache = new Map<string, RegExp>();
-
 function globToRegExp(glob: string): RegExp {
-  let re = globCache.get(glob);
-  if (re === undefined) {
-    const body = glob
-      .replace(/[.+^${}()|[\]\\]/g, "\\$&")
-      .replace(/\*/g, ".*")
-      .replace(/\?/g, ".");
-    re = new RegExp(`^${body}$`);
-    globCache.set(glob, re);
-  }
-  return re;
+  const body = glob
+    .replace(/[.+^${}()|[\]\\]/g, "\\$&")
+    .replace(/\*/g, ".*")
+    .replace(/\?/g, ".");
+  return new RegExp(`^${body}$`);
 }
 
 /** Compiles a selector and an optional `where` clause into one matcher. */
@@ -47,11 +40,36 @@ export function compileSelector(selector: EventSelector, where?: Where<object>):
   };
 }
 
+/**
+ * Matchers without a `where` clause, shared: every session's routes on `UserStoppedSpeaking` ask
+ * the same question, so they hold one matcher between them instead of one each.
+ */
+const classMatchers = new WeakMap<EventClass, EventMatcher>();
+const aliasMatchers = new Map<string, EventMatcher>();
+const ANY: EventMatcher = Object.freeze({ description: "*", matches: () => true });
+
 function compileBase(selector: EventSelector): EventMatcher {
   if (typeof selector === "function") {
-    return { description: selector.name, matches: (event) => event instanceof selector };
+    let matcher = classMatchers.get(selector);
+    if (matcher === undefined) {
+      matcher = Object.freeze({
+        description: selector.name,
+        matches: (event: object) => event instanceof selector,
+      });
+      classMatchers.set(selector, matcher);
+    }
+    return matcher;
   }
-  if (selector === "*") return { description: "*", matches: () => true };
+  if (selector === "*") return ANY;
+  let matcher = aliasMatchers.get(selector);
+  if (matcher === undefined) {
+    matcher = Object.freeze(compileAlias(selector));
+    aliasMatchers.set(selector, matcher);
+  }
+  return matcher;
+}
+
+function compileAlias(selector: string): EventMatcher {
   if (!/[*?]/.test(selector)) {
     return { description: selector, matches: (event) => eventAlias(event) === selector };
   }
