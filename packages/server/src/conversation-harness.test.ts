@@ -94,6 +94,38 @@ describe("ConversationHarness", () => {
     await client.close();
   });
 
+  it("stays paused while either reason holds: the bus releasing input does not lift a rate pause", async () => {
+    // One frame per second with a clock that never moves: the second frame puts the client a
+    // second in debt, so reading pauses for the rate as well as for the held bus.
+    const { client, harness, ws } = await harnessServer({
+      maxQueuedFrames: 8,
+      maxFramesPerSecond: 1,
+      maxOverRateMs: 60_000,
+      now: () => 0,
+    });
+    const bus = heldPort();
+    harness.connectInput(bus.port);
+    const arrived = received(ws, 20);
+    await sendBurst(
+      client,
+      Array.from({ length: 20 }, (_, i) => transcript(i)),
+    );
+    await arrived;
+    expect(harness.stats).toMatchObject({ pauses: 1, ratePauses: 1 });
+    expect(ws.isPaused).toBe(true);
+
+    const socket = (ws as unknown as { _socket: Socket })._socket;
+    const resumed = new Promise((resolve) => socket.once("resume", resolve));
+    bus.release();
+    await new Promise((resolve) => setImmediate(resolve));
+    expect(bus.events).toHaveLength(20);
+    expect(ws.isPaused).toBe(true);
+    // The rate's pause ends by its own timer (a second after the first frame over the rate).
+    await resumed;
+    expect(ws.isPaused).toBe(false);
+    await client.close();
+  });
+
   it("hands a control frame to the bus the moment it is parsed, while earlier input still waits", async () => {
     const { client, harness, ws } = await harnessServer({ maxQueuedFrames: 64 });
     const bus = heldPort();
