@@ -72,17 +72,30 @@ function heldPort() {
   };
 }
 
+/**
+ * Connects the harness to a held port, sends twenty transcriptions in one write and resolves with
+ * the port once the server has read them all.
+ */
+async function twentyHeldTranscripts(
+  client: HarnessClient,
+  harness: ConversationHarness,
+  ws: WebSocket,
+): Promise<ReturnType<typeof heldPort>> {
+  const bus = heldPort();
+  harness.connectInput(bus.port);
+  const arrived = received(ws, 20);
+  await sendBurst(
+    client,
+    Array.from({ length: 20 }, (_, i) => transcript(i)),
+  );
+  await arrived;
+  return bus;
+}
+
 describe("ConversationHarness", () => {
   it("pauses reading while input waits for the bus, then resumes and delivers everything in order", async () => {
     const { client, harness, ws } = await harnessServer({ maxQueuedFrames: 8 });
-    const bus = heldPort();
-    harness.connectInput(bus.port);
-    const arrived = received(ws, 20);
-    await sendBurst(
-      client,
-      Array.from({ length: 20 }, (_, i) => transcript(i)),
-    );
-    await arrived;
+    const bus = await twentyHeldTranscripts(client, harness, ws);
     expect(harness.stats.pauses).toBe(1);
     expect(ws.isPaused).toBe(true);
 
@@ -103,14 +116,7 @@ describe("ConversationHarness", () => {
       maxOverRateMs: 60_000,
       now: () => 0,
     });
-    const bus = heldPort();
-    harness.connectInput(bus.port);
-    const arrived = received(ws, 20);
-    await sendBurst(
-      client,
-      Array.from({ length: 20 }, (_, i) => transcript(i)),
-    );
-    await arrived;
+    const bus = await twentyHeldTranscripts(client, harness, ws);
     expect(harness.stats).toMatchObject({ pauses: 1, ratePauses: 1 });
     expect(ws.isPaused).toBe(true);
 
