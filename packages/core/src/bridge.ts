@@ -123,7 +123,7 @@ export class Bridge {
   #authorized: Set<string> | undefined;
   #state: BridgeState = "idle";
   #inputController: AbortController | undefined;
-  #inputsDone: Promise<unknown> = Promise.resolve();
+  #inputsDone: Promise<unknown> = NO_INPUTS;
   #closed: Promise<void> | undefined;
 
   constructor(nodeOrName: NodeLike | string) {
@@ -317,9 +317,9 @@ export class Bridge {
     return this.close();
   }
 
-  /** @internal Called by `Bus.registerBridge`. */
-  attach(bus: Bus, name: string, log: Logger): void {
-    this.outbox.attach(bus, name, log);
+  /** @internal Called by `Bus.registerBridge`; the bridge logs on a child of `busLog`. */
+  attach(bus: Bus, name: string, busLog: Logger): void {
+    this.outbox.attach(bus, name, busLog);
   }
 
   /** @internal Starts input routing (the bus starts every bridge it has). */
@@ -414,6 +414,9 @@ export class Bridge {
 }
 
 const NOTHING: readonly object[] = [];
+
+/** What a bridge without input sources waits for when it closes: shared, not one per bridge. */
+const NO_INPUTS: Promise<unknown> = Promise.resolve();
 
 /** The conversation's `interruptible` option as "is this trigger's generation shielded whole?". */
 function wholeGenerationShield(

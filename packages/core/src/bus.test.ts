@@ -297,6 +297,39 @@ describe("Bus", () => {
       await bus.cleanup();
     });
 
+    it("makes a bridge's child logger on its first line, bound to the name it was registered under", async () => {
+      // Every call holds several bridges and most never log: their children are not made up front.
+      class CountingLogger extends SpyLogger {
+        children = 0;
+        override child(bindings: Record<string, unknown>) {
+          this.children++;
+          return super.child(bindings);
+        }
+      }
+      const logger = new CountingLogger();
+      const bus = new Bus({ logger });
+      const quiet = new Bridge("quiet");
+      quiet.on(UserTranscriptionReceived).map(() => undefined);
+      const failing = new Bridge("agent");
+      failing.on(UserTranscriptionReceived).map((m) => {
+        if (m.event.content !== "fine") throw new Error("kaput");
+      });
+      bus.registerBridge("quiet", quiet).registerBridge("speaker", failing);
+      await bus.start();
+      await bus.broadcast(say("fine"));
+      expect(logger.children).toBe(0);
+
+      const failed = new Promise((resolve) => bus.errors$.subscribe(resolve));
+      await bus.broadcast(say("again"));
+      await failed;
+      await bus.broadcast(say("and again"));
+      expect(logger.children).toBe(1);
+      const errors = logger.lines.filter((l) => l.level === "error");
+      expect(errors).toHaveLength(2);
+      for (const error of errors) expect(error.fields).toMatchObject({ bridge: "speaker" });
+      await bus.cleanup();
+    });
+
     it("logs through an injected pino logger", async () => {
       const lines: Record<string, unknown>[] = [];
       const stream = new Writable({

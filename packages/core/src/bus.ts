@@ -167,7 +167,7 @@ export class Bus {
   registerBridge(name: string, bridge: Bridge): this {
     if (this.#names.includes(name))
       throw new SwitchboardError("ROUTE_CONFIG", `a bridge named "${name}" is already registered`);
-    bridge.attach(this, name, this.log.child({ bridge: name }));
+    bridge.attach(this, name, this.log);
     this.#names.push(name);
     this.#bridges.push(bridge);
     if (this.#state === "started") bridge.begin();

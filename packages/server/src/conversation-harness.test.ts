@@ -72,17 +72,30 @@ function heldPort() {
   };
 }
 
+/**
+ * Connects the harness to a held port, sends twenty transcriptions in one write and resolves with
+ * the port once the server has read them all.
+ */
+async function twentyHeldTranscripts(
+  client: HarnessClient,
+  harness: ConversationHarness,
+  ws: WebSocket,
+): Promise<ReturnType<typeof heldPort>> {
+  const bus = heldPort();
+  harness.connectInput(bus.port);
+  const arrived = received(ws, 20);
+  await sendBurst(
+    client,
+    Array.from({ length: 20 }, (_, i) => transcript(i)),
+  );
+  await arrived;
+  return bus;
+}
+
 describe("ConversationHarness", () => {
   it("pauses reading while input waits for the bus, then resumes and delivers everything in order", async () => {
     const { client, harness, ws } = await harnessServer({ maxQueuedFrames: 8 });
-    const bus = heldPort();
-    harness.connectInput(bus.port);
-    const arrived = received(ws, 20);
-    await sendBurst(
-      client,
-      Array.from({ length: 20 }, (_, i) => transcript(i)),
-    );
-    await arrived;
+    const bus = await twentyHeldTranscripts(client, harness, ws);
     expect(harness.stats.pauses).toBe(1);
     expect(ws.isPaused).toBe(true);
 
@@ -90,6 +103,31 @@ describe("ConversationHarness", () => {
     await new Promise((resolve) => setImmediate(resolve));
     const contents = bus.events.map((event) => (event as UserTranscriptionReceived).content);
     expect(contents).toEqual(Array.from({ length: 20 }, (_, i) => `w${i}`));
+    expect(ws.isPaused).toBe(false);
+    await client.close();
+  });
+
+  it("stays paused while either reason holds: the bus releasing input does not lift a rate pause", async () => {
+    // One frame per second with a clock that never moves: the second frame puts the client a
+    // second in debt, so reading pauses for the rate as well as for the held bus.
+    const { client, harness, ws } = await harnessServer({
+      maxQueuedFrames: 8,
+      maxFramesPerSecond: 1,
+      maxOverRateMs: 60_000,
+      now: () => 0,
+    });
+    const bus = await twentyHeldTranscripts(client, harness, ws);
+    expect(harness.stats).toMatchObject({ pauses: 1, ratePauses: 1 });
+    expect(ws.isPaused).toBe(true);
+
+    const socket = (ws as unknown as { _socket: Socket })._socket;
+    const resumed = new Promise((resolve) => socket.once("resume", resolve));
+    bus.release();
+    await new Promise((resolve) => setImmediate(resolve));
+    expect(bus.events).toHaveLength(20);
+    expect(ws.isPaused).toBe(true);
+    // The rate's pause ends by its own timer (a second after the first frame over the rate).
+    await resumed;
     expect(ws.isPaused).toBe(false);
     await client.close();
   });

@@ -98,6 +98,11 @@ export interface HarnessStats {
 
 type HarnessState = "open" | "closing" | "closed";
 
+type PauseReason = "queue" | "rate";
+
+/** The bit of each reason in `#pausedFor`. */
+const PAUSED_FOR: Readonly<Record<PauseReason, number>> = { queue: 1, rate: 2 };
+
 /**
  * One WebSocket session of the wire protocol, the `ws` `Transport`: validates input frames
  * into events and hands each to the input port the moment it is parsed (control events act at
@@ -143,8 +148,11 @@ export class ConversationHarness implements Transport, AsyncDisposable {
   readonly #rate: InputRateLimiter;
   readonly #closeTimeoutMs: number;
   #state: HarnessState = "open";
-  /** Why reading is paused: input waiting for the bus, or a client over an input rate. */
-  readonly #pausedFor = new Set<"queue" | "rate">();
+  /**
+   * Why reading is paused (bits of {@link PAUSED_FOR}): input waiting for the bus, or a client
+   * over an input rate. A number rather than a `Set`: every session holds it for its whole life.
+   */
+  #pausedFor = 0;
   #rateTimer: NodeJS.Timeout | undefined;
   /** Closed for flooding: its socket is never read again. */
   #flooder = false;
@@ -162,7 +170,7 @@ export class ConversationHarness implements Transport, AsyncDisposable {
     this.#maxFrameBytes = options.maxFrameBytes ?? 1024 * 1024;
     this.#maxBufferedBytes = options.maxBufferedBytes ?? 8 * 1024 * 1024;
     this.#maxQueuedFrames = options.maxQueuedFrames ?? 256;
-    this.#now = options.now ?? (() => performance.now());
+    this.#now = options.now ?? performanceNow;
     this.#rate = new InputRateLimiter({
       framesPerSecond: options.maxFramesPerSecond ?? 200,
       bytesPerSecond: options.maxBytesPerSecond ?? 64 * 1024,
@@ -330,7 +338,7 @@ export class ConversationHarness implements Transport, AsyncDisposable {
         CloseCode.policyViolation,
         `too many frames: over ${queued} waiting to be handled`,
       );
-    } else if (queued >= this.#maxQueuedFrames && !this.#pausedFor.has("queue")) {
+    } else if (queued >= this.#maxQueuedFrames && !this.#isPausedFor("queue")) {
       this.log.debug({ queued }, "input paused");
       this.stats.pauses++;
       this.#pause("queue");
@@ -364,22 +372,26 @@ export class ConversationHarness implements Transport, AsyncDisposable {
 
   /** Stops reading until the client is back under its input rate: the frame was read, nothing is dropped. */
   #pauseForRate(ms: number): void {
-    if (this.#pausedFor.has("rate")) return;
+    if (this.#isPausedFor("rate")) return;
     this.stats.ratePauses++;
     this.log.debug({ ms }, "input over rate, paused");
     this.#pause("rate");
     this.#rateTimer = setTimeout(() => this.#resume("rate"), ms);
   }
 
-  #pause(reason: "queue" | "rate"): void {
-    this.#pausedFor.add(reason);
+  #isPausedFor(reason: PauseReason): boolean {
+    return (this.#pausedFor & PAUSED_FOR[reason]) !== 0;
+  }
+
+  #pause(reason: PauseReason): void {
+    this.#pausedFor |= PAUSED_FOR[reason];
     if (!this.#ws.isPaused) this.#ws.pause();
   }
 
-  #resume(reason: "queue" | "rate"): void {
-    if (!this.#pausedFor.delete(reason)) return;
-    if (this.#pausedFor.size === 0 && this.#ws.isPaused && this.#state === "open")
-      this.#ws.resume();
+  #resume(reason: PauseReason): void {
+    if (!this.#isPausedFor(reason)) return;
+    this.#pausedFor &= ~PAUSED_FOR[reason];
+    if (this.#pausedFor === 0 && this.#ws.isPaused && this.#state === "open") this.#ws.resume();
   }
 
   #reject(problem: string): void {
@@ -400,6 +412,9 @@ export class ConversationHarness implements Transport, AsyncDisposable {
     this.#resolveClosed({ code, reason });
   }
 }
+
+/** The rate limiter's default clock, one function for every session. */
+const performanceNow = (): number => performance.now();
 
 function byteLength(data: RawData): number {
   if (Array.isArray(data)) return data.reduce((sum, chunk) => sum + chunk.byteLength, 0);

@@ -633,7 +633,7 @@ export class VoiceAgentApp implements AsyncDisposable {
     const span = startCallSpan(call.callId);
     const system = new VoiceAgentSystem(harness, {
       debugChannel,
-      traceContext: span.context,
+      ...(span.context !== undefined && { traceContext: span.context }),
       ...(this.#options.teardownTimeoutMs !== undefined && {
         teardownTimeoutMs: this.#options.teardownTimeoutMs,
       }),

@@ -117,7 +117,7 @@ export class VoiceAgentSystem<
   readonly #shutdown: Promise<ShutdownReason>;
   #cleaned: Promise<void> | undefined;
   #transferTimer: NodeJS.Timeout | undefined;
-  readonly #subscriptions: { unsubscribe(): void }[] = [];
+  readonly #subscriptions: { unsubscribe(): void }[];
   readonly #debugChannel: boolean;
   readonly #teardownTimeoutMs: number;
 
@@ -139,7 +139,8 @@ export class VoiceAgentSystem<
     this.#wireSystemBridge();
     this.bus.registerBridge(SYSTEM_SOURCE, this.#systemBridge);
     // A route that throws ends its turn with an error frame; the bus has already logged it.
-    this.#subscriptions.push(
+    // (An array literal, not a push onto `[]`: that would reserve 17 slots for the call's life.)
+    this.#subscriptions = [
       this.bus.errors$.subscribe((failure) => {
         this.transport.send(
           agentErrorFrame(this.log, AgentErrorCode.routeFailed, failure.error, {
@@ -147,7 +148,7 @@ export class VoiceAgentSystem<
           }),
         );
       }),
-    );
+    ];
   }
 
   /** The transport by its first name: for a WebSocket call, the session's `ConversationHarness`. */
@@ -378,37 +379,34 @@ export class VoiceAgentSystem<
     const fromSpeaker = (m: Message) =>
       m.source !== USER_SOURCE &&
       (m.source === SYSTEM_SOURCE || this.#userBridge?.speaker === m.source);
-    const handoff = (agent: string, from: string): Authorize | undefined => {
-      if (this.#nodes.has(agent)) return new Authorize({ agent });
+    // Each route is one step and a broadcast: every call holds these routes and almost no call
+    // uses them, so they are kept small. An empty list broadcasts nothing.
+    const handoff = (agent: string, from: string): readonly Authorize[] => {
+      if (this.#nodes.has(agent)) return [new Authorize({ agent })];
       this.transport.send(
         agentErrorFrame(this.log, AgentErrorCode.unknownAgent, "handoff to unknown agent", {
           agent,
           from,
         }),
       );
-      return undefined;
+      return NO_EVENTS;
     };
     this.#systemBridge
       .on(AgentHandoff, { filter: (m) => m.source !== USER_SOURCE })
-      .map((m) => handoff(m.event.targetAgent, m.source))
-      .filter((a) => a !== undefined)
+      .stream((m) => handoff(m.event.targetAgent, m.source))
       .broadcast();
     this.#systemBridge
       // A model's handoff tool call counts only from the node the user hears; an explicit
       // AgentHandoff may come from any node (a supervisor, a router).
-      .on(ToolCall, {
-        filter: fromSpeaker,
-        where: { toolName: (name: string) => name.startsWith(HANDOFF_TOOL_PREFIX) },
-      })
-      .map((m) => handoff(m.event.toolName.slice(HANDOFF_TOOL_PREFIX.length), m.source))
-      .filter((a) => a !== undefined)
+      .on(ToolCall, { filter: fromSpeaker, where: { toolName: isHandoffToolName } })
+      .stream((m) => handoff(m.event.toolName.slice(HANDOFF_TOOL_PREFIX.length), m.source))
       .broadcast();
     // System tools (endCall, transferCall, sendDtmf) return a CallAction; the speaker's ToolResult carries it.
     this.#systemBridge
       .on(ToolResult, { filter: fromSpeaker })
-      .map((m) => m.event.result)
-      .filter((result): result is CallAction => result instanceof CallAction)
-      .stream((action) => {
+      .stream((m) => {
+        const action = m.event.result;
+        if (!(action instanceof CallAction)) return NO_EVENTS;
         const events = action.toEvents();
         const speaker = this.#nodes.get(this.speakingNodeId ?? "");
         for (const event of events) if (event instanceof AgentResponse) speaker?.addEvent?.(event);
@@ -426,4 +424,12 @@ export class VoiceAgentSystem<
       );
     });
   }
+}
+
+/** What a system route broadcasts when there is nothing to do. */
+const NO_EVENTS: readonly never[] = [];
+
+/** The `where` of the system's handoff route: one function for every call. */
+function isHandoffToolName(name: string): boolean {
+  return name.startsWith(HANDOFF_TOOL_PREFIX);
 }

@@ -20,19 +20,12 @@ export interface EventMatcher {
   readonly typeOnly: boolean;
 }
 
-const globCache = new Map<string, RegExp>();
-
 function globToRegExp(glob: string): RegExp {
-  let re = globCache.get(glob);
-  if (re === undefined) {
-    const body = glob
-      .replace(/[.+^${}()|[\]\\]/g, "\\$&")
-      .replace(/\*/g, ".*")
-      .replace(/\?/g, ".");
-    re = new RegExp(`^${body}$`);
-    globCache.set(glob, re);
-  }
-  return re;
+  const body = glob
+    .replace(/[.+^${}()|[\]\\]/g, "\\$&")
+    .replace(/\*/g, ".*")
+    .replace(/\?/g, ".");
+  return new RegExp(`^${body}$`);
 }
 
 /** Compiles a selector and an optional `where` clause into one matcher. */
@@ -59,23 +52,54 @@ export function compileSelector(selector: EventSelector, where?: Where<object>):
 
 /** A matcher whose answer depends on the event's type alone. */
 function byType(description: string, matches: (event: object) => boolean): EventMatcher {
-  return { description, matches, matchesType: matches, typeOnly: true };
+  return Object.freeze({ description, matches, matchesType: matches, typeOnly: true });
 }
 
 function always(): boolean {
   return true;
 }
 
+/**
+ * Matchers without a `where` clause, shared: every session's routes on `UserStoppedSpeaking` ask
+ * the same question, so they hold one matcher between them instead of one each.
+ */
+const classMatchers = new WeakMap<EventClass, EventMatcher>();
+const aliasMatchers = new Map<string, EventMatcher>();
+const ANY: EventMatcher = byType("*", always);
+
 function compileBase(selector: EventSelector): EventMatcher {
   if (typeof selector === "function") {
-    const matches = (event: object) => event instanceof selector;
-    // A class with its own `Symbol.hasInstance` may decide by the instance, not its prototype.
-    if (!hasOrdinaryInstanceof(selector)) {
-      return { description: selector.name, matches, matchesType: always, typeOnly: false };
+    let matcher = classMatchers.get(selector);
+    if (matcher === undefined) {
+      matcher = compileClass(selector);
+      classMatchers.set(selector, matcher);
     }
-    return byType(selector.name, matches);
+    return matcher;
   }
-  if (selector === "*") return byType("*", always);
+  if (selector === "*") return ANY;
+  let matcher = aliasMatchers.get(selector);
+  if (matcher === undefined) {
+    matcher = compileAlias(selector);
+    aliasMatchers.set(selector, matcher);
+  }
+  return matcher;
+}
+
+function compileClass(eventClass: EventClass): EventMatcher {
+  const matches = (event: object) => event instanceof eventClass;
+  // A class with its own `Symbol.hasInstance` may decide by the instance, not its prototype.
+  if (!hasOrdinaryInstanceof(eventClass)) {
+    return Object.freeze({
+      description: eventClass.name,
+      matches,
+      matchesType: always,
+      typeOnly: false,
+    });
+  }
+  return byType(eventClass.name, matches);
+}
+
+function compileAlias(selector: string): EventMatcher {
   if (!/[*?]/.test(selector)) return byType(selector, (event) => eventAlias(event) === selector);
   const re = globToRegExp(selector);
   return byType(selector, (event) => {

@@ -19,14 +19,19 @@ export class Outbox {
   readonly nodeId: string;
   #bus: Bus | undefined;
   #name: string | undefined;
+  /** The bus's logger; this bridge's child of it is made on first use (most bridges never log). */
+  #busLog: Logger | undefined;
   #log: Logger | undefined;
 
   constructor(nodeId: string) {
     this.nodeId = nodeId;
   }
 
-  /** Called by `Bus.registerBridge`: from now on this outbox publishes on `bus`. */
-  attach(bus: Bus, name: string, log: Logger): void {
+  /**
+   * Called by `Bus.registerBridge`: from now on this outbox publishes on `bus`, and logs on a child
+   * of `busLog` bound to the bridge's name.
+   */
+  attach(bus: Bus, name: string, busLog: Logger): void {
     if (this.#bus !== undefined && this.#bus !== bus) {
       throw new SwitchboardError(
         "ROUTE_CONFIG",
@@ -35,7 +40,7 @@ export class Outbox {
     }
     this.#bus = bus;
     this.#name = name;
-    this.#log = log;
+    this.#busLog = busLog;
   }
 
   get attached(): boolean {
@@ -48,7 +53,9 @@ export class Outbox {
   }
 
   get log(): Logger {
-    if (this.#log === undefined) throw this.#notOnBus();
+    if (this.#log !== undefined) return this.#log;
+    if (this.#busLog === undefined) throw this.#notOnBus();
+    this.#log = this.#busLog.child({ bridge: this.bridgeName });
     return this.#log;
   }
 

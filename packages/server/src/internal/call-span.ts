@@ -1,5 +1,6 @@
 import {
   context,
+  isSpanContextValid,
   SpanKind,
   SpanStatusCode,
   trace,
@@ -13,7 +14,8 @@ const tracer = trace.getTracer("@switchboard/server");
 /** A call's span and the context its generations hang under. */
 export interface CallSpan {
   span: Span;
-  context: Context;
+  /** Absent without an OpenTelemetry SDK: generations then take the context active when they start. */
+  context: Context | undefined;
 }
 
 /** Starts the span of one WebSocket session: `switchboard.call`, with the call's id. */
@@ -22,6 +24,9 @@ export function startCallSpan(callId: string): CallSpan {
     kind: SpanKind.SERVER,
     attributes: { "switchboard.call.id": callId },
   });
+  // Without an SDK the span is the API's no-op (an invalid span context): a context around it
+  // would hang nothing anywhere, and it would cost every call a context object and three closures.
+  if (!isSpanContextValid(span.spanContext())) return { span, context: undefined };
   return { span, context: trace.setSpan(context.active(), span) };
 }
 
