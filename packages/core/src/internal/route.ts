@@ -241,26 +241,43 @@ export class Route {
     this.#cancelRunning(true);
     // Generations whose cancel waits for the end of an uninterruptible segment stop now too.
     for (const generation of this.#tearingDown) generation.cancel(true);
-    await this.#tornDown(cancelled);
+    await new Promise<void>((resolve) => this.#whenTornDown(cancelled, resolve));
     await this.#gate;
   }
 
   /**
-   * Resolves when every generation has torn down, or at the teardown deadline: one stuck in an
-   * await that ignores its signal is abandoned (its output stays fenced off) and logged, so the
-   * route, its session and the process never wait on it forever.
+   * Calls `done` once every generation has torn down, or at the teardown deadline: one stuck in
+   * an await that ignores its signal is abandoned (its output stays fenced off) and logged, so the
+   * route, its session and the process never wait on it forever. `done` runs in the call that
+   * finishes the last generation, not some promise hops later: it is the way to an interrupt's
+   * handler.
    */
-  async #tornDown(generations: readonly Generation[]): Promise<void> {
-    if (generations.every((generation) => generation.isFinished)) return;
+  #whenTornDown(generations: readonly Generation[], done: () => void): void {
+    let left = 0;
+    for (const generation of generations) if (!generation.isFinished) left++;
+    if (left === 0) {
+      done();
+      return;
+    }
     const timeoutMs = this.#outbox.teardownTimeoutMs;
-    let timer: NodeJS.Timeout | undefined;
-    const late = new Promise<"late">((resolve) => {
-      timer = setTimeout(() => resolve("late"), timeoutMs);
-    });
-    const done = Promise.all(generations.map((generation) => generation.finished));
-    const outcome = await Promise.race([done, late]);
-    clearTimeout(timer);
-    if (outcome !== "late") return;
+    let settled = false;
+    const timer = setTimeout(() => {
+      settled = true;
+      this.#abandon(generations, timeoutMs);
+      done();
+    }, timeoutMs);
+    const onFinished = () => {
+      if (settled || --left > 0) return;
+      settled = true;
+      clearTimeout(timer);
+      done();
+    };
+    for (const generation of generations) {
+      if (!generation.isFinished) generation.whenFinished(onFinished);
+    }
+  }
+
+  #abandon(generations: readonly Generation[], timeoutMs: number): void {
     for (const generation of generations) {
       if (generation.isFinished) continue;
       this.#tearingDown.delete(generation);
@@ -323,13 +340,16 @@ export class Route {
    */
   #holdUntil(cancelled: readonly Generation[], after: (() => Promise<void>) | undefined): void {
     const previous = this.#gate;
-    const gate = (async () => {
-      // Awaiting nothing still costs a microtask hop on the way to the handler.
-      if (previous !== undefined) await previous;
-      await this.#tornDown(cancelled);
-      if (after !== undefined) await after();
-    })();
+    let open!: () => void;
+    const gate = new Promise<void>((resolve) => (open = resolve));
     this.#gate = gate;
+    const afterTeardown = () =>
+      this.#whenTornDown(cancelled, () => {
+        if (after === undefined) open();
+        else void after().then(open); // `#runHandler` never rejects
+      });
+    if (previous === undefined) afterTeardown();
+    else void previous.then(afterTeardown);
     void gate.then(() => {
       if (this.#gate !== gate) return;
       this.#gate = undefined;
@@ -364,8 +384,11 @@ export class Route {
       let sink: Sink = terminalSink;
       for (let i = steps.length - 1; i >= 0; i--) sink = steps[i]!.connect(generation, sink);
       const pushed = sink.push(generation.message);
-      if (isThenable(pushed)) pending = endAfter(pushed, sink, generation);
-      else if (!generation.cancelled) {
+      if (isThenable(pushed)) {
+        void this.#settle(generation, pushed, sink);
+        return;
+      }
+      if (!generation.cancelled) {
         const ended = sink.end();
         if (isThenable(ended)) pending = ended;
       }
@@ -373,12 +396,22 @@ export class Route {
       this.#failed(generation, error);
     }
     if (pending === undefined) this.#ended(generation);
-    else void this.#settle(generation, pending);
+    else void this.#settle(generation, pending, undefined);
   }
 
-  async #settle(generation: Generation, pending: PromiseLike<unknown>): Promise<void> {
+  /**
+   * The rest of a run still on its way: `pending` (the trigger's push, then the sink's end when
+   * `sink` is given, or the end itself). One async function, so an interrupted stream reaches its
+   * handler in as few promise hops as a hand-written loop.
+   */
+  async #settle(
+    generation: Generation,
+    pending: PromiseLike<unknown>,
+    sink: Sink | undefined,
+  ): Promise<void> {
     try {
       await pending;
+      if (sink !== undefined && !generation.cancelled) await sink.end();
     } catch (error) {
       this.#failed(generation, error);
     } finally {
@@ -398,9 +431,10 @@ export class Route {
   }
 
   #ended(generation: Generation): void {
-    generation.finish();
     this.#active.delete(generation);
     this.#tearingDown.delete(generation);
+    // Last: finishing may run an interrupt's handler and release held triggers at once.
+    generation.finish();
     if (this.#outbox.tracing) this.#outbox.trace(this.id, "ended", generation.message, generation);
     if (this.#gate === undefined && this.#waiting.length > 0) this.#release();
   }
@@ -432,16 +466,6 @@ export class Route {
       return false;
     }
   }
-}
-
-/** Ends the generation's sink once its trigger went through, unless it was cancelled meanwhile. */
-async function endAfter(
-  pushed: PromiseLike<unknown>,
-  sink: Sink,
-  generation: Generation,
-): Promise<void> {
-  await pushed;
-  if (!generation.cancelled) await sink.end();
 }
 
 /** The alias (or class name) of a message's event, for logs. */
