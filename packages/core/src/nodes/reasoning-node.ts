@@ -423,6 +423,7 @@ export abstract class ReasoningNode<Y extends object | string = object | string>
       }
       const interrupted = !completed || signal.aborted;
       if (interrupted) this.#closeInterruptedTurn(lastResponse, unanswered);
+      if (lastResponse !== undefined) this.#flattenLastAgentTurn();
       if (unsentMetrics === undefined) {
         // Interrupted: the route is closed, so its metrics go out on their own, after it.
         const { metrics, events } = timer.finish(ctx?.generationId, interrupted);
@@ -439,6 +440,18 @@ export abstract class ReasoningNode<Y extends object | string = object | string>
 
   /** Produces the reply: strings or events (`AgentResponse`, `ToolCall`, `ToolResult`, …). */
   protected abstract processContext(context: ConversationContext): AsyncIterable<Y>;
+
+  /** The agent turn just merged, as one flat string (see {@link flattenInPlace}). */
+  #flattenLastAgentTurn(): void {
+    const history = this.conversationEvents;
+    for (let i = history.length - 1; i >= 0; i--) {
+      const event = history[i];
+      if (event instanceof AgentResponse) {
+        flattenInPlace(event.content);
+        return;
+      }
+    }
+  }
 
   /** Marks the turn interrupted and gives every call left without a result a placeholder one. */
   #closeInterruptedTurn(
@@ -516,6 +529,16 @@ export abstract class ReasoningNode<Y extends object | string = object | string>
       return;
     }
   }
+}
+
+/**
+ * Makes V8 store `text` as one flat string, in place. A turn merged chunk by chunk is a rope (a
+ * cons string per merge, holding every chunk): ~8× the text's bytes (a 50-chunk turn of 890
+ * characters: 7.6 KB against 0.96 KB after), for as long as the history keeps it. Converting a
+ * string to a number flattens it first; the number is not used, and the text does not change.
+ */
+function flattenInPlace(text: string): void {
+  void Number(text);
 }
 
 /** Puts the generation's numbers on its span and ends it. */
