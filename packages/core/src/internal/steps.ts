@@ -62,9 +62,11 @@ async function afterAwait(
 }
 
 /**
- * A step's sink in one generation. Sinks are classes, not object literals with closures: one is
- * connected per step per trigger (a map route connects one per message), and an instance with its
- * methods on the prototype is one small object.
+ * A step's sink in one generation: bookkeeping passes (when asked), `fn` runs, and what it
+ * returned — awaited if it is a promise, unless the generation is cancelled meanwhile — goes to
+ * `continue`. Sinks are classes, not object literals with closures: one is connected per step per
+ * trigger (a map route connects one per message), and an instance with its methods on the
+ * prototype is one small object.
  */
 abstract class StepSink implements Sink {
   constructor(
@@ -74,7 +76,17 @@ abstract class StepSink implements Sink {
     protected readonly next: Sink,
   ) {}
 
-  abstract push(value: unknown): PushResult;
+  push(value: unknown): PushResult {
+    if (this.passBookkeeping && isBookkeeping(value)) return this.next.push(value);
+    const result = this.fn(value, this.generation);
+    if (isThenable(result)) {
+      return afterAwait(this.generation, result, (resolved) => this.continue(value, resolved));
+    }
+    return this.continue(value, result);
+  }
+
+  /** What the step does with `fn`'s result for `value`. */
+  protected abstract continue(value: unknown, result: unknown): PushResult;
 
   end(): void | PromiseLike<void> {
     return this.next.end();
@@ -82,13 +94,8 @@ abstract class StepSink implements Sink {
 }
 
 class MapSink extends StepSink {
-  push(value: unknown): PushResult {
-    const { next, generation } = this;
-    if (this.passBookkeeping && isBookkeeping(value)) return next.push(value);
-    const result = this.fn(value, generation);
-    return isThenable(result)
-      ? afterAwait(generation, result, (resolved) => next.push(resolved))
-      : next.push(result);
+  protected continue(_value: unknown, mapped: unknown): PushResult {
+    return this.next.push(mapped);
   }
 }
 
@@ -102,14 +109,8 @@ export function mapStep(fn: StepFn, passBookkeeping = false): Step {
 }
 
 class FilterSink extends StepSink {
-  push(value: unknown): PushResult {
-    const { next, generation } = this;
-    if (this.passBookkeeping && isBookkeeping(value)) return next.push(value);
-    const keep = this.fn(value, generation);
-    if (isThenable(keep)) {
-      return afterAwait(generation, keep, (k) => (k ? next.push(value) : undefined));
-    }
-    return keep ? next.push(value) : undefined;
+  protected continue(value: unknown, keep: unknown): PushResult {
+    return keep ? this.next.push(value) : undefined;
   }
 }
 
@@ -128,14 +129,8 @@ function itself(value: unknown): unknown {
 }
 
 class StreamSink extends StepSink {
-  push(value: unknown): PushResult {
-    const { next, generation } = this;
-    if (this.passBookkeeping && isBookkeeping(value)) return next.push(value);
-    const source = this.fn(value, generation);
-    if (isThenable(source)) {
-      return afterAwait(generation, source, (resolved) => pushItems(generation, resolved, next));
-    }
-    return pushItems(generation, source, next);
+  protected continue(_value: unknown, source: unknown): PushResult {
+    return pushItems(this.generation, source, this.next);
   }
 }
 
