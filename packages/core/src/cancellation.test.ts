@@ -81,6 +81,69 @@ describe("cancellation", () => {
       expect(heard).toEqual(["a"]);
     });
 
+    it("runs the handler at once for an iterator whose next() never settles (not an async generator)", async () => {
+      const handled = deferred();
+      const pulled = deferred();
+      const { bus, heard, logger } = await harness((agent) => {
+        agent
+          .on(UserStoppedSpeaking)
+          .interruptOn(UserStartedSpeaking, () => handled.resolve())
+          .stream(() => ({
+            [Symbol.asyncIterator]() {
+              let sent = false;
+              return {
+                next(): Promise<IteratorResult<string>> {
+                  if (sent) {
+                    pulled.resolve();
+                    return new Promise(() => undefined); // a stuck source
+                  }
+                  sent = true;
+                  return Promise.resolve({ value: "a", done: false });
+                },
+                // Closing does not wait for the stuck next(): a race is what lets the route go.
+                return: () => Promise.resolve({ value: undefined, done: true as const }),
+              };
+            },
+          }))
+          .broadcast();
+      });
+      await bus.broadcast(stopped());
+      await reached(pulled);
+      await bus.broadcast(started());
+      await reached(handled);
+      // Not after the teardown deadline, as a route stuck on next() would be: nothing abandoned.
+      expect(logger.lines.filter((line) => line.level === "warn")).toEqual([]);
+      await bus.cleanup();
+      expect(heard).toEqual(["a"]);
+    });
+
+    it("does not report what a cancelled generator throws on its way out", async () => {
+      const firstHeard = deferred();
+      const { bus, heard } = await harness((agent) => {
+        agent
+          .on(UserStoppedSpeaking)
+          .interruptOn(UserStartedSpeaking)
+          .stream(async function* (_message, ctx) {
+            yield "a";
+            await new Promise((resolve) => ctx.signal.addEventListener("abort", resolve));
+            throw new Error("cleanup failed after the interrupt");
+          })
+          .map((chunk) => {
+            firstHeard.resolve();
+            return chunk;
+          })
+          .broadcast();
+      });
+      const failures: unknown[] = [];
+      bus.errors$.subscribe((failure) => failures.push(failure.error));
+      await bus.broadcast(stopped());
+      await reached(firstHeard);
+      await bus.broadcast(started());
+      await bus.cleanup();
+      expect(heard).toEqual(["a"]);
+      expect(failures).toEqual([]);
+    });
+
     it("drops a chunk that is inside a later async map step when the interrupt arrives", async () => {
       const inMap = deferred();
       const mapGate = deferred();

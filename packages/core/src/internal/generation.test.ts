@@ -39,3 +39,20 @@ describe("Generation#cancel", () => {
     expect((signal.reason as DOMException).name).toBe("AbortError");
   });
 });
+
+describe("Generation#whenFinished", () => {
+  it("calls back inside finish(), in order, and at once once finished", () => {
+    const generation = new Generation(new Message({ source: "test", event: {} }));
+    const calls: string[] = [];
+    generation.whenFinished(() => calls.push("first"));
+    generation.whenFinished(() => calls.push("second"));
+    expect(calls).toEqual([]);
+    generation.finish();
+    // No promise hop: an interrupt's handler runs in the call that ends the generation.
+    expect(calls).toEqual(["first", "second"]);
+    generation.whenFinished(() => calls.push("late"));
+    expect(calls).toEqual(["first", "second", "late"]);
+    generation.finish();
+    expect(calls).toHaveLength(3);
+  });
+});
