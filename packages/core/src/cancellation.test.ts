@@ -88,7 +88,7 @@ describe("cancellation", () => {
         agent
           .on(UserStoppedSpeaking)
           .interruptOn(UserStartedSpeaking, () => handled.resolve())
-          .stream(() => ({
+          .stream((): AsyncIterable<string> => ({
             [Symbol.asyncIterator]() {
               let sent = false;
               return {
