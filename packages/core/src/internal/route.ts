@@ -149,22 +149,12 @@ export class Route {
    * A selector that throws says yes: `trigger` then reports it per message.
    */
   mayTrigger(event: object): boolean {
-    try {
-      return this.matcher.matchesType(event);
-    } catch {
-      return true;
-    }
+    return mayMatchType(this.matcher, event);
   }
 
   /** Whether events of `event`'s type can match one of this route's control rules. */
   mayControl(event: object): boolean {
-    return this.#config.controls.some((rule) => {
-      try {
-        return rule.matcher.matchesType(event);
-      } catch {
-        return true;
-      }
-    });
+    return this.#config.controls.some((rule) => mayMatchType(rule.matcher, event));
   }
 
   /**
@@ -465,6 +455,15 @@ export class Route {
       this.#outbox.reportError(this.description, message, error);
       return false;
     }
+  }
+}
+
+/** `matcher.matchesType(event)`, where a selector that throws says yes (it is reported per message). */
+function mayMatchType(matcher: EventMatcher, event: object): boolean {
+  try {
+    return matcher.matchesType(event);
+  } catch {
+    return true;
   }
 }
 

@@ -441,16 +441,19 @@ export abstract class ReasoningNode<Y extends object | string = object | string>
   /** Produces the reply: strings or events (`AgentResponse`, `ToolCall`, `ToolResult`, …). */
   protected abstract processContext(context: ConversationContext): AsyncIterable<Y>;
 
-  /** The agent turn just merged, as one flat string (see {@link flattenInPlace}). */
-  #flattenLastAgentTurn(): void {
+  /** Where the history's last agent response is, or -1. */
+  #lastAgentTurnAt(): number {
     const history = this.conversationEvents;
     for (let i = history.length - 1; i >= 0; i--) {
-      const event = history[i];
-      if (event instanceof AgentResponse) {
-        flattenInPlace(event.content);
-        return;
-      }
+      if (history[i] instanceof AgentResponse) return i;
     }
+    return -1;
+  }
+
+  /** The agent turn just merged, as one flat string (see {@link flattenInPlace}). */
+  #flattenLastAgentTurn(): void {
+    const at = this.#lastAgentTurnAt();
+    if (at !== -1) flattenInPlace((this.conversationEvents[at] as AgentResponse).content);
   }
 
   /** Marks the turn interrupted and gives every call left without a result a placeholder one. */
@@ -460,23 +463,14 @@ export abstract class ReasoningNode<Y extends object | string = object | string>
   ): void {
     const history = this.conversationEvents;
     if (this.#countedHistory !== history) this.#recount(history);
-    if (lastResponse !== undefined) {
-      for (let i = history.length - 1; i >= 0; i--) {
-        const event = history[i];
-        if (!(event instanceof AgentResponse)) continue;
-        if (event.interrupted !== true) {
-          this.#replaceAt(
-            i,
-            new AgentResponse({
-              content: event.content,
-              chunkType: event.chunkType,
-              interrupted: true,
-            }),
-            this.#sizeOf(event),
-          );
-        }
-        break;
-      }
+    const at = lastResponse === undefined ? -1 : this.#lastAgentTurnAt();
+    const turn = history[at];
+    if (turn instanceof AgentResponse && turn.interrupted !== true) {
+      this.#replaceAt(
+        at,
+        new AgentResponse({ content: turn.content, chunkType: turn.chunkType, interrupted: true }),
+        this.#sizeOf(turn),
+      );
     }
     for (const call of unanswered.values()) {
       // A background tool may have finished (and been recorded) before this turn closed.
@@ -513,20 +507,17 @@ export abstract class ReasoningNode<Y extends object | string = object | string>
   }
 
   #trimToSpoken(spoken: string): void {
-    const history = this.conversationEvents;
-    for (let i = history.length - 1; i >= 0; i--) {
-      const event = history[i];
-      if (!(event instanceof AgentResponse)) continue;
-      const said = spoken.trim();
-      if (said.length < event.content.trim().length && event.content.startsWith(said)) {
-        const trimmed = new AgentResponse({
-          content: said,
-          chunkType: event.chunkType,
-          interrupted: true,
-        });
-        this.#replaceAt(i, trimmed, eventBytes(trimmed));
-      }
-      return;
+    const at = this.#lastAgentTurnAt();
+    const event = this.conversationEvents[at];
+    if (!(event instanceof AgentResponse)) return;
+    const said = spoken.trim();
+    if (said.length < event.content.trim().length && event.content.startsWith(said)) {
+      const trimmed = new AgentResponse({
+        content: said,
+        chunkType: event.chunkType,
+        interrupted: true,
+      });
+      this.#replaceAt(at, trimmed, eventBytes(trimmed));
     }
   }
 }
