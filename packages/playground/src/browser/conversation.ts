@@ -227,15 +227,19 @@ export class Conversation {
     if (turn?.generationId === generationId && !turn.done) this.#interruptTurn(turn);
   }
 
+  /** The current turn, if it is the generation `generationId` names. */
+  #turnOf(generationId: string | undefined): Turn | undefined {
+    const turn = this.#current;
+    return generationId !== undefined && turn?.generationId === generationId ? turn : undefined;
+  }
+
   /**
    * The server holds the answer the user talked over (a barge-in policy): it is not interrupted
    * yet. Its speech stays cut; the line says "paused" until it resumes or is cancelled.
    */
   #onPaused(generationId: string | undefined): void {
-    const turn = this.#current;
-    if (turn === undefined || generationId === undefined || turn.generationId !== generationId) {
-      return;
-    }
+    const turn = this.#turnOf(generationId);
+    if (turn === undefined) return;
     turn.done = false;
     turn.paused = true;
     turn.metrics.interrupted = false;
@@ -249,10 +253,8 @@ export class Conversation {
    * utterance started no turn, so it gives the next answer no TTFC start.
    */
   #onResumed(generationId: string | undefined, at: number): void {
-    const turn = this.#current;
-    if (turn === undefined || generationId === undefined || turn.generationId !== generationId) {
-      return;
-    }
+    const turn = this.#turnOf(generationId);
+    if (turn === undefined) return;
     turn.done = false;
     turn.paused = false;
     turn.metrics.interrupted = false;
