@@ -253,6 +253,7 @@ export class Conversation {
    * utterance started no turn, so it gives the next answer no TTFC start.
    */
   #onResumed(generationId: string | undefined, at: number): void {
+    if (generationId === undefined) return;
     const turn = this.#turnOf(generationId);
     if (turn === undefined) return;
     turn.done = false;
