@@ -5,6 +5,7 @@ import { Message } from "../message.js";
 import { CANCELLED, type Generation } from "./generation.js";
 import { chunkInterruptible } from "./chunk-interruptible.js";
 import { isThenable } from "./is-thenable.js";
+import { SKIP, takePullThrough, type PullThrough } from "./pull-through.js";
 import type { Outbox } from "./outbox.js";
 
 /**
@@ -151,6 +152,8 @@ function pushItems(generation: Generation, source: unknown, next: Sink): PushRes
   if (typeof source === "string" || source === null || typeof source !== "object") {
     return next.push(source);
   }
+  const through = takePullThrough(source);
+  if (through !== undefined) return pumpThrough(generation, through, next);
   if (Symbol.asyncIterator in source) {
     return pumpAsync(generation, (source as AsyncIterable<unknown>)[Symbol.asyncIterator](), next);
   }
@@ -197,6 +200,83 @@ async function pumpAsync(
     // Close the generator so its `finally` runs. For a generator parked in an `await`, return()
     // runs once that await settles: immediately if the producer honours `signal`.
     if (!exhausted) await iterator.return?.();
+  }
+}
+
+/**
+ * Pumps a {@link PullThrough} (`ReasoningNode.generate`): its source is pulled here and its stages
+ * run in between, so an item reaches `next` in one async hop, not through a second generator.
+ * Cancellation and closing as in `pumpAsync`; the stages are closed last, whatever the end.
+ */
+async function pumpThrough(
+  generation: Generation,
+  through: PullThrough<unknown, unknown>,
+  next: Sink,
+): Promise<void | typeof STOP> {
+  let iterator: AsyncIterator<unknown>;
+  try {
+    iterator = through.open();
+  } catch (error) {
+    try {
+      through.failed(error);
+    } finally {
+      through.close();
+    }
+    throw error;
+  }
+  const raced = !isAsyncGenerator(iterator);
+  let sourceOpen = true;
+  try {
+    for (;;) {
+      let step: IteratorResult<unknown> | typeof CANCELLED;
+      try {
+        step = raced ? await generation.race(iterator.next()) : await iterator.next();
+      } catch (error) {
+        sourceOpen = false; // a source that threw is closed
+        through.failed(error);
+        if (!raced && generation.cancelled) return;
+        throw error;
+      }
+      if (step === CANCELLED) return;
+      if (step.done === true) {
+        sourceOpen = false;
+        break;
+      }
+      if (generation.cancelled) return;
+      const value = through.item(step.value);
+      if (value === SKIP) continue;
+      const pushed = next.push(value);
+      if ((isThenable(pushed) ? await pushed : pushed) === STOP) return STOP;
+      if (generation.cancelled) return;
+      through.delivered();
+    }
+    for (let value = through.trailing(); value !== undefined; value = through.trailing()) {
+      const pushed = next.push(value);
+      if ((isThenable(pushed) ? await pushed : pushed) === STOP) return STOP;
+      if (generation.cancelled) return;
+      through.delivered();
+    }
+  } finally {
+    // With the source done, the stages close now, in the same turn as the last value went through
+    // (as a generator's `finally` runs inside the `next()` that resumes it): a cancel that comes
+    // after a completed generation must not find it still open.
+    if (sourceOpen) await closeThrough(through, iterator);
+    else through.close();
+  }
+}
+
+/** Closes a pumped {@link PullThrough} whose source is still open: the source first, then its stages. */
+async function closeThrough(
+  through: PullThrough<unknown, unknown>,
+  source: AsyncIterator<unknown>,
+): Promise<void> {
+  try {
+    await source.return?.();
+  } catch (error) {
+    through.failed(error);
+    throw error;
+  } finally {
+    through.close();
   }
 }
 
