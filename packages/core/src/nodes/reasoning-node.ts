@@ -16,11 +16,17 @@ import {
   startsWithSpace,
 } from "../internal/event-bytes.js";
 import { Generation } from "../internal/generation.js";
+import {
+  asyncIteratorOf,
+  PullThroughIterator,
+  SKIP,
+  type PullThrough,
+} from "../internal/pull-through.js";
 import { Message } from "../message.js";
 import { isAbortError } from "../errors.js";
 import { traceParentOfNode } from "../internal/outbox.js";
 import { parentContext, recordSpanError, tracer } from "../internal/tracer.js";
-import { trace, type Span } from "@opentelemetry/api";
+import { isSpanContextValid, trace, type Span } from "@opentelemetry/api";
 import type { RouteContext } from "../route-context.js";
 import { ConversationContext } from "./conversation-context.js";
 import { GenerationTimer, type GenerationMetrics } from "./generation-metrics.js";
@@ -63,6 +69,15 @@ const NEVER_ABORTED = new AbortController().signal;
 
 /** Matches a string that is not only whitespace (what `trim()` removes), without making a trimmed copy. */
 const NOT_BLANK = /\S/;
+
+/**
+ * Whether `text` is more than whitespace. Most chunks start with a printable ASCII character,
+ * which answers it without running the regular expression.
+ */
+function notBlank(text: string): boolean {
+  const first = text.charCodeAt(0);
+  return (first > 32 && first < 127) || NOT_BLANK.test(text);
+}
 
 /**
  * A node that answers: it keeps the conversation history and streams a reply from
@@ -307,53 +322,48 @@ export abstract class ReasoningNode<Y extends object | string = object | string>
    * (the node's own, if it yielded one, completed with the framework's totals). Strings become `AgentResponse`; empty and
    * whitespace-only chunks are never yielded (their whitespace joins the next chunk).
    * `ctx` is optional: outside a route there is no signal.
+   * It behaves as an async generator (nothing runs before the first `next()`); a route's stream
+   * step pulls `processContext` itself and runs these stages in between, with no second generator
+   * per chunk.
    */
-  async *generate(
+  generate(
     message?: Message,
     ctx?: Partial<RouteContext>,
   ): AsyncGenerator<GeneratedEvent<Y>, void, undefined> {
+    return new PullThroughIterator(this.#generation(message, ctx));
+  }
+
+  /** One generation's stages around `processContext` (see {@link PullThrough} for their order). */
+  #generation(
+    message: Message | undefined,
+    ctx: Partial<RouteContext> | undefined,
+  ): PullThrough<Y, GeneratedEvent<Y>> {
     type Out = GeneratedEvent<Y>;
-    const signal = ctx?.signal ?? NEVER_ABORTED;
-    const timer = new GenerationTimer(message?.timestamp ?? Date.now());
-    const parent = traceParentOfNode(this);
-    const traceParent = parentContext(parent?.traceContext);
-    const span = tracer.startSpan(
-      "switchboard.generation",
-      {
-        attributes: {
-          "switchboard.node.id": this.id,
-          ...(parent !== undefined && { "switchboard.bridge.name": parent.bridge }),
-          ...(ctx?.generationId !== undefined && {
-            "switchboard.generation.id": ctx.generationId,
-          }),
-        },
-      },
-      traceParent,
-    );
-    const context = new ConversationContext({
-      events: () => this.conversationEvents,
-      systemPrompt: this.systemPrompt,
-      metadata: this.metadata,
-      signal,
-      maxContextLength: this.maxContextLength,
-      traceContext: trace.setSpan(traceParent, span),
-      onTokenUsage: (usage) => timer.tokens(usage),
-    });
+    let signal: AbortSignal = NEVER_ABORTED;
+    let timer!: GenerationTimer;
+    let span!: Span;
     const unanswered = new Map<string, ToolCall>();
     let lastResponse: AgentResponse | undefined;
     let heldWhitespace = "";
+    /** `processContext` ran to its end. */
     let completed = false;
     /** The metrics not delivered yet (undefined until computed). */
     let unsentMetrics: LogMetric[] | undefined;
+    /** A metric was handed out and not confirmed delivered yet. */
+    let metricOut = false;
+    /** The completion was handed out: nothing trails it. */
+    let completionOut = false;
     /** The generation's numbers, once measured: its span carries them too. */
     let measured: GenerationMetrics | undefined;
     /** The node's own completion, if it yielded one: merged into the single one at the end. */
     let ownCompletion: AgentGenerationComplete | undefined;
     /** The route running this generation, if any: the bus counts what it delivered of it. */
     const generation = ctx instanceof Generation ? ctx : undefined;
-    /** The event yielded and not resumed from yet; set when the generator is closed at its yield. */
+    /** The event handed out and not confirmed delivered yet. */
     let atYield: object | undefined;
     let deliveredBefore = 0;
+    /** The set-up is done: what ends the generation has its timer and span. */
+    let opened = false;
     const record = (event: object) => {
       this.addEvent(event);
       if (event instanceof AgentResponse) {
@@ -365,18 +375,52 @@ export abstract class ReasoningNode<Y extends object | string = object | string>
         unanswered.delete(event.toolCallId);
       }
     };
-    try {
-      for await (const item of this.processContext(context)) {
+    return {
+      open: () => {
+        signal = ctx?.signal ?? NEVER_ABORTED;
+        timer = new GenerationTimer(message?.timestamp ?? Date.now());
+        const parent = traceParentOfNode(this);
+        const traceParent = parentContext(parent?.traceContext);
+        span = tracer.startSpan(
+          "switchboard.generation",
+          {
+            attributes: {
+              "switchboard.node.id": this.id,
+              ...(parent !== undefined && { "switchboard.bridge.name": parent.bridge }),
+              ...(ctx?.generationId !== undefined && {
+                "switchboard.generation.id": ctx.generationId,
+              }),
+            },
+          },
+          traceParent,
+        );
+        const context = new ConversationContext({
+          events: () => this.conversationEvents,
+          systemPrompt: this.systemPrompt,
+          metadata: this.metadata,
+          signal,
+          maxContextLength: this.maxContextLength,
+          // A span that is not recording and has no valid context (no SDK, no remote parent) adds
+          // nothing to its children's context: skip copying the context for it.
+          traceContext: isSpanContextValid(span.spanContext())
+            ? trace.setSpan(traceParent, span)
+            : traceParent,
+          onTokenUsage: (usage) => timer.tokens(usage),
+        });
+        opened = true;
+        return asyncIteratorOf(this.processContext(context));
+      },
+      item: (item) => {
         if (item instanceof AgentGenerationComplete) {
           ownCompletion = item;
-          continue;
+          return SKIP;
         }
         let event: object = typeof item === "string" ? new AgentResponse({ content: item }) : item;
         if (event instanceof AgentResponse && event.chunkType === "text") {
           const content = heldWhitespace + event.content;
-          if (!NOT_BLANK.test(content)) {
+          if (!notBlank(content)) {
             heldWhitespace = content;
-            continue;
+            return SKIP;
           }
           heldWhitespace = "";
           if (content !== event.content)
@@ -384,58 +428,75 @@ export abstract class ReasoningNode<Y extends object | string = object | string>
         }
         atYield = event;
         deliveredBefore = generation?.deliveries ?? 0;
-        yield event as Out;
-        atYield = undefined;
-        // Resumed: the route pulls again only after the event went through, so it was delivered.
-        record(event);
-      }
-      completed = true;
-      if (!signal.aborted) {
-        // The generation's metrics are part of it: they carry its generationId and go out before
-        // its completion, so a client reading up to generation_complete has the whole turn.
-        const { metrics, events } = timer.finish(ctx?.generationId, false);
-        measured = metrics;
-        this.log.info(metrics, "generation finished");
-        unsentMetrics = events;
-        while (unsentMetrics.length > 0) {
-          yield unsentMetrics[0]!;
-          unsentMetrics.shift(); // resumed: the route delivered it
+        return event as Out;
+      },
+      delivered: () => {
+        // The consumer came back for more only after the event went through: it was delivered.
+        if (atYield !== undefined) {
+          const event = atYield;
+          atYield = undefined;
+          record(event);
+        } else if (metricOut) {
+          metricOut = false;
+          unsentMetrics!.shift();
         }
-      }
-      // One completion per generation: the node's own fields win, the framework fills the rest.
-      // Inside a route a cancelled generation's completion is dropped; a direct caller sees the truth.
-      yield new AgentGenerationComplete({
-        totalLength: ownCompletion?.totalLength ?? timer.totalLength,
-        chunkCount: ownCompletion?.chunkCount ?? timer.chunkCount,
-        interrupted: ownCompletion?.interrupted ?? signal.aborted,
-      });
-    } catch (error) {
-      if (!isAbortError(error)) recordSpanError(span, error);
-      throw error;
-    } finally {
-      // Closed at its yield: the event was delivered if the bus delivered something of this
-      // generation since (a direct caller that stops after an item has received it).
-      if (
-        atYield !== undefined &&
-        (generation === undefined || generation.deliveries > deliveredBefore)
-      ) {
-        record(atYield);
-      }
-      const interrupted = !completed || signal.aborted;
-      if (interrupted) this.#closeInterruptedTurn(lastResponse, unanswered);
-      if (lastResponse !== undefined) this.#flattenLastAgentTurn();
-      if (unsentMetrics === undefined) {
-        // Interrupted: the route is closed, so its metrics go out on their own, after it.
-        const { metrics, events } = timer.finish(ctx?.generationId, interrupted);
-        measured = metrics;
-        // An interruption storm cancels generations before they say anything: those are debug noise.
-        if (interrupted && metrics.chunkCount === 0) this.log.debug(metrics, "generation finished");
-        else this.log.info(metrics, "generation finished");
-        unsentMetrics = events;
-      }
-      if (measured !== undefined) endGenerationSpan(span, measured);
-      for (const event of unsentMetrics) this.publish(event);
-    }
+      },
+      trailing: () => {
+        if (!completed) {
+          completed = true;
+          if (!signal.aborted) {
+            // The generation's metrics are part of it: they carry its generationId and go out before
+            // its completion, so a client reading up to generation_complete has the whole turn.
+            const { metrics, events } = timer.finish(ctx?.generationId, false);
+            measured = metrics;
+            this.log.info(metrics, "generation finished");
+            unsentMetrics = events;
+          }
+        }
+        if (unsentMetrics !== undefined && unsentMetrics.length > 0) {
+          metricOut = true;
+          return unsentMetrics[0];
+        }
+        if (completionOut) return undefined;
+        completionOut = true;
+        // One completion per generation: the node's own fields win, the framework fills the rest.
+        // Inside a route a cancelled generation's completion is dropped; a direct caller sees the truth.
+        return new AgentGenerationComplete({
+          totalLength: ownCompletion?.totalLength ?? timer.totalLength,
+          chunkCount: ownCompletion?.chunkCount ?? timer.chunkCount,
+          interrupted: ownCompletion?.interrupted ?? signal.aborted,
+        });
+      },
+      failed: (error) => {
+        if (opened && !isAbortError(error)) recordSpanError(span, error);
+      },
+      close: () => {
+        if (!opened) return;
+        // Closed at an event: it was delivered if the bus delivered something of this generation
+        // since (a direct caller that stops after an item has received it).
+        if (
+          atYield !== undefined &&
+          (generation === undefined || generation.deliveries > deliveredBefore)
+        ) {
+          record(atYield);
+        }
+        const interrupted = !completed || signal.aborted;
+        if (interrupted) this.#closeInterruptedTurn(lastResponse, unanswered);
+        if (lastResponse !== undefined) this.#flattenLastAgentTurn();
+        if (unsentMetrics === undefined) {
+          // Interrupted: the route is closed, so its metrics go out on their own, after it.
+          const { metrics, events } = timer.finish(ctx?.generationId, interrupted);
+          measured = metrics;
+          // An interruption storm cancels generations before they say anything: those are debug noise.
+          if (interrupted && metrics.chunkCount === 0)
+            this.log.debug(metrics, "generation finished");
+          else this.log.info(metrics, "generation finished");
+          unsentMetrics = events;
+        }
+        if (measured !== undefined) endGenerationSpan(span, measured);
+        for (const event of unsentMetrics) this.publish(event);
+      },
+    };
   }
 
   /** Produces the reply: strings or events (`AgentResponse`, `ToolCall`, `ToolResult`, …). */
