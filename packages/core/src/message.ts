@@ -16,7 +16,11 @@ function newIdPrefix(): string {
   return `${randomUUID().slice(0, 24)}00`;
 }
 
-function nextMessageId(): string {
+/**
+ * @internal A new id: unique in this process and across processes (a random prefix per process),
+ * in the format of a version-4 UUID. For message and generation ids, not for anything secret.
+ */
+export function nextMessageId(): string {
   if (idCounter > LAST_ID) {
     idPrefix = newIdPrefix();
     idCounter = FIRST_ID;

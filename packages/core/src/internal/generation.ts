@@ -1,5 +1,4 @@
-import { randomUUID } from "node:crypto";
-import type { Message } from "../message.js";
+import { nextMessageId, type Message } from "../message.js";
 import type { RouteContext } from "../route-context.js";
 
 /** Returned by {@link Generation.race} when the generation was cancelled first. */
@@ -41,9 +40,12 @@ export class Generation<E extends object = object> implements RouteContext<E> {
     this.message = message;
   }
 
-  /** Made on first read (stable from then on): most map routes never broadcast or read it. */
+  /**
+   * Made on first read (stable from then on): most map routes never broadcast or read it. Drawn
+   * like a message id (a per-process random prefix and a counter), not by `randomUUID()`.
+   */
   get generationId(): string {
-    return (this.#generationId ??= randomUUID());
+    return (this.#generationId ??= nextMessageId());
   }
 
   get signal(): AbortSignal {
