@@ -9,7 +9,8 @@ import {
   type Message,
 } from "@switchboard/core";
 import { VoiceAgentApp } from "@switchboard/server";
-import { WebSocketServer } from "ws";
+import { randomUUID } from "node:crypto";
+import { WebSocketServer, type WebSocket } from "ws";
 import { rawText } from "./wire-tap.js";
 
 /** A scripted model: what one turn yields, given the turn number (from 1) and the generation's signal. */
@@ -104,13 +105,51 @@ interface InputFrame {
   content?: string;
 }
 
+/** The end of a generation in the whole protocol: four metrics and the completion, in one write. */
+function sendEnd(
+  ws: WebSocket,
+  generationId: string,
+  end: { ttfcMs: number; durationMs: number; chunks: number; length: number },
+): void {
+  const round = (ms: number) => Math.round(ms * 100) / 100;
+  const socket = (ws as unknown as { _socket?: { cork(): void; uncork(): void } })._socket;
+  socket?.cork();
+  const metric = (name: string, value: number) =>
+    ws.send(JSON.stringify({ type: "log_metric", name, value, generation_id: generationId }));
+  metric("generation.ttfc_ms", round(end.ttfcMs));
+  metric("generation.duration_ms", round(end.durationMs));
+  metric("generation.chunks", end.chunks);
+  metric("generation.interrupted", 0);
+  ws.send(
+    JSON.stringify({
+      type: "log_event",
+      event: "generation_complete",
+      metadata: { total_length: end.length, chunk_count: end.chunks, interrupted: false },
+      generation_id: generationId,
+    }),
+  );
+  if (socket !== undefined) process.nextTick(() => socket.uncork());
+}
+
+/** Options of the bare baseline. */
+export interface BaselineOptions {
+  /**
+   * Speak the whole wire protocol the framework speaks: every frame of a generation carries its
+   * `generation_id`, and its metrics (`log_metric` ttfc, duration, chunks, interrupted) and a
+   * `generation_complete` with its totals end it, in one write. Without it, the least that a
+   * caller understands: chunks and a bare `generation_complete`.
+   */
+  fullProtocol?: boolean;
+}
+
 /**
- * The bare baseline: the least code that speaks the same protocol — a `ws` server, JSON.parse,
+ * The bare baseline: the least code that speaks the protocol — a `ws` server, JSON.parse,
  * an AbortController per generation, `for await` over the script and `ws.send` per chunk.
  */
 export async function startBaselineServer(
   script: Script,
   hooks: AgentHooks,
+  { fullProtocol = false }: BaselineOptions = {},
 ): Promise<RunningServer> {
   const wss = new WebSocketServer({ host: "127.0.0.1", port: 0 });
   await new Promise<void>((resolve) => wss.once("listening", resolve));
@@ -142,13 +181,34 @@ export async function startBaselineServer(
         running = (async () => {
           try {
             let text = "";
+            const startedAt = performance.now();
+            const generationId = fullProtocol ? randomUUID() : undefined;
+            let firstChunkAt: number | undefined;
+            let chunks = 0;
             for await (const chunk of script(thisTurn, own.signal)) {
               if (own.signal.aborted) return;
               text += chunk;
-              ws.send(JSON.stringify({ type: "message", content: chunk }));
+              chunks++;
+              firstChunkAt ??= performance.now();
+              ws.send(
+                JSON.stringify(
+                  generationId === undefined
+                    ? { type: "message", content: chunk }
+                    : { type: "message", content: chunk, generation_id: generationId },
+                ),
+              );
             }
             history.push(text);
-            ws.send(JSON.stringify({ type: "log_event", event: "generation_complete" }));
+            if (generationId === undefined) {
+              ws.send(JSON.stringify({ type: "log_event", event: "generation_complete" }));
+            } else {
+              sendEnd(ws, generationId, {
+                ttfcMs: (firstChunkAt ?? startedAt) - startedAt,
+                durationMs: performance.now() - startedAt,
+                chunks,
+                length: text.length,
+              });
+            }
           } catch (error) {
             if (!isAbortError(error)) hooks.onError?.(error);
           } finally {
