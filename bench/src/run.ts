@@ -26,7 +26,10 @@ const only = args
   ?.slice("--only=".length)
   .split(",");
 const selected = workloadNames.filter((name) => only === undefined || only.includes(name));
-/** How long a workload may run before it counts as hung: call-mix searches capacity 4 ways, interrupt runs 2,000 paced cycles a side. */
+/**
+ * How long a workload may run before it counts as hung: call-mix searches capacity 4 ways,
+ * interrupt runs 2,000 paced cycles a side.
+ */
 const childTimeoutMs = (name: string) =>
   quick ? 45_000 : name === "call-mix" ? 600_000 : name === "interrupt" ? 300_000 : 180_000;
 
