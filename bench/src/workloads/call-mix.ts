@@ -50,19 +50,28 @@ interface Point {
 type ToServer = { cmd: "cpu" };
 type FromServer = { event: "listening"; url: string } | { event: "cpu"; ns: number };
 
-function once<T>(child: ChildProcess, match: (message: T) => boolean, what: string): Promise<T> {
-  return new Promise((resolve, reject) => {
-    const onMessage = (message: T) => {
-      if (!match(message)) return;
+/**
+ * The child's first message of kind `event`, within `timeoutMs` when given (`what` names the wait
+ * in the error); rejects if the child exits first.
+ */
+function reply<M extends { event: string }, E extends M["event"]>(
+  child: ChildProcess,
+  event: E,
+  timeout?: { ms: number; what: string },
+): Promise<Extract<M, { event: E }>> {
+  const received = new Promise<Extract<M, { event: E }>>((resolve, reject) => {
+    const onMessage = (message: M) => {
+      if (message.event !== event) return;
       child.off("message", onMessage);
       child.off("exit", onExit);
-      resolve(message);
+      resolve(message as Extract<M, { event: E }>);
     };
     const onExit = (code: number | null) =>
-      reject(new Error(`call-mix: a process exited (${code}) before ${what}`));
+      reject(new Error(`call-mix: a process exited (${code}) before ${event}`));
     child.on("message", onMessage);
     child.once("exit", onExit);
   });
+  return timeout === undefined ? received : withTimeout(received, timeout.ms, timeout.what);
 }
 
 /** A server (1 process or a cluster) and its caller process. */
@@ -90,11 +99,10 @@ async function run(rigs: readonly Rig[], calls: number, plan: Plan): Promise<Poi
   try {
     const urls = await Promise.all(
       rigs.map(async ({ server }) => {
-        const listening = (await withTimeout(
-          once<FromServer>(server, (m) => m.event === "listening", "listening"),
-          30_000,
-          "call-mix: starting the server",
-        )) as Extract<FromServer, { event: "listening" }>;
+        const listening = await reply<FromServer, "listening">(server, "listening", {
+          ms: 30_000,
+          what: "call-mix: starting the server",
+        });
         return listening.url;
       }),
     );
@@ -107,20 +115,17 @@ async function run(rigs: readonly Rig[], calls: number, plan: Plan): Promise<Poi
           seed: 42,
           deadlineMs: plan.warmMs + plan.measureMs + 60_000,
         } satisfies ToCallers);
-        const reply = (await withTimeout(
-          once<FromCallers>(callers, (m) => m.event === "connected", "connected"),
-          60_000,
-          "call-mix: connecting",
-        )) as Extract<FromCallers, { event: "connected" }>;
-        return reply.connected;
+        const ready = await reply<FromCallers, "connected">(callers, "connected", {
+          ms: 60_000,
+          what: "call-mix: connecting",
+        });
+        return ready.connected;
       }),
     );
     await sleep(plan.warmMs);
     const cpu = (server: ChildProcess) => {
       server.send({ cmd: "cpu" } satisfies ToServer);
-      return once<FromServer>(server, (m) => m.event === "cpu", "cpu").then(
-        (reply) => (reply as Extract<FromServer, { event: "cpu" }>).ns,
-      );
+      return reply<FromServer, "cpu">(server, "cpu").then((sample) => sample.ns);
     };
     const cpuBefore = await Promise.all(rigs.map(({ server }) => cpu(server)));
     for (const { callers } of rigs) callers.send({ cmd: "measure" } satisfies ToCallers);
@@ -129,11 +134,10 @@ async function run(rigs: readonly Rig[], calls: number, plan: Plan): Promise<Poi
     const results = await Promise.all(
       rigs.map(async ({ callers }) => {
         callers.send({ cmd: "stop" } satisfies ToCallers);
-        return (await withTimeout(
-          once<FromCallers>(callers, (m) => m.event === "result", "result"),
-          30_000,
-          "call-mix: stopping the callers",
-        )) as Extract<FromCallers, { event: "result" }>;
+        return reply<FromCallers, "result">(callers, "result", {
+          ms: 30_000,
+          what: "call-mix: stopping the callers",
+        });
       }),
     );
     return results.map((result, i) => ({
