@@ -1,6 +1,6 @@
 import { describe, expect, it } from "vitest";
 import { UserStoppedSpeaking } from "./events.js";
-import { Message } from "./message.js";
+import { Message, nextGenerationId } from "./message.js";
 
 describe("Message", () => {
   it("defaults id to a UUID and timestamp to now in ms, generationId unset", () => {
@@ -21,6 +21,15 @@ describe("Message", () => {
     const ids = Array.from({ length: 10_000 }, () => new Message({ source: "u", event: {} }).id);
     expect(new Set(ids).size).toBe(ids.length);
     expect(ids.every((id) => uuid.test(id))).toBe(true);
+  });
+
+  it("draws short, distinct generation ids: a per-process prefix and a counter", () => {
+    const ids = Array.from({ length: 10_000 }, () => nextGenerationId());
+    expect(new Set(ids).size).toBe(ids.length);
+    // Every frame of an answer carries one: a UUID's 36 characters were a quarter of a chunk's frame.
+    expect(ids.every((id) => /^[\w-]{8}[0-9a-z]{1,11}$/.test(id))).toBe(true);
+    expect(Math.max(...ids.map((id) => id.length))).toBeLessThanOrEqual(12);
+    expect(new Set(ids.map((id) => id.slice(0, 8))).size).toBe(1);
   });
 
   it("keeps what it is given", () => {

@@ -1,4 +1,4 @@
-import { randomUUID } from "node:crypto";
+import { randomBytes, randomUUID } from "node:crypto";
 
 /**
  * Message ids: a random UUID's first 74 random bits, drawn per process, and a counter in its last
@@ -17,15 +17,36 @@ function newIdPrefix(): string {
 }
 
 /**
- * @internal A new id: unique in this process and across processes (a random prefix per process),
- * in the format of a version-4 UUID. For message and generation ids, not for anything secret.
+ * A new message id: unique in this process and across processes (a random prefix per process),
+ * in the format of a version-4 UUID. Not for anything secret.
  */
-export function nextMessageId(): string {
+function nextMessageId(): string {
   if (idCounter > LAST_ID) {
     idPrefix = newIdPrefix();
     idCounter = FIRST_ID;
   }
   return idPrefix + String(idCounter++);
+}
+
+/**
+ * Generation ids: every frame of an answer carries one (`generation_id`), so they are short: a
+ * random per-process prefix of 48 bits (8 base64url characters) and a base-36 counter, e.g.
+ * `"q3Xz-9aB1c"`. 12 characters or so, where a UUID was 36: a paced answer's frames are ~25%
+ * smaller, and the kernel's share of sending them with them.
+ */
+let generationPrefix = randomBytes(6).toString("base64url");
+let generationCounter = 0;
+
+/**
+ * @internal A new generation id: unique in this process and, by its random prefix, across
+ * processes. Not for anything secret.
+ */
+export function nextGenerationId(): string {
+  if (generationCounter === Number.MAX_SAFE_INTEGER) {
+    generationPrefix = randomBytes(6).toString("base64url");
+    generationCounter = 0;
+  }
+  return generationPrefix + (generationCounter++).toString(36);
 }
 
 /** Init object of {@link Message}. */

@@ -56,7 +56,7 @@ describe("interrupting the agent mid-answer", () => {
     );
     expect(interruptedIds.size).toBe(1);
     expect(interruptedIds.has(undefined)).toBe(false);
-    expect(fresh[0]?.generation_id).toMatch(/^[0-9a-f-]{36}$/);
+    expect(fresh[0]?.generation_id).toMatch(/^[\w-]{9,20}$/);
     expect(interruptedIds.has(fresh[0]?.generation_id)).toBe(false);
     // No generation_complete for the cancelled turn: only the fresh one's.
     expect(client.frames.filter((f) => f.type === "log_event")).toHaveLength(1);

@@ -1,4 +1,4 @@
-import { nextMessageId, type Message } from "../message.js";
+import { nextGenerationId, type Message } from "../message.js";
 import type { RouteContext } from "../route-context.js";
 
 /** Returned by {@link Generation.race} when the generation was cancelled first. */
@@ -41,11 +41,11 @@ export class Generation<E extends object = object> implements RouteContext<E> {
   }
 
   /**
-   * Made on first read (stable from then on): most map routes never broadcast or read it. Drawn
-   * like a message id (a per-process random prefix and a counter), not by `randomUUID()`.
+   * Made on first read (stable from then on): most map routes never broadcast or read it. Short
+   * (see `nextGenerationId`): every frame of an answer carries it.
    */
   get generationId(): string {
-    return (this.#generationId ??= nextMessageId());
+    return (this.#generationId ??= nextGenerationId());
   }
 
   get signal(): AbortSignal {
