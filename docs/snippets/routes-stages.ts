@@ -26,7 +26,7 @@ bridge
   .stream(node.generate) // RouteBuilder<AgentResponse>: the bookkeeping is left out
   .stream(clean) // sees AgentResponse only; LogMetric and the completion pass it untouched
   .map((chunk) => new AgentResponse({ content: chunk.content.replace(/\d/g, "#") }))
-  .broadcast(); // ...and arrive here in order: the chunks, the metrics, one completion, last
+  .broadcast(); // ...and arrive here in order: the chunks, then one completion, last
 
 // A stage that wants the bookkeeping asks for it, and forwards what it keeps.
 new Bridge("auditor")

@@ -9,7 +9,7 @@ import {
   type Message,
 } from "@switchboard/core";
 import { VoiceAgentApp } from "@switchboard/server";
-import { randomUUID } from "node:crypto";
+import { randomBytes } from "node:crypto";
 import { WebSocketServer, type WebSocket } from "ws";
 import { rawText } from "./wire-tap.js";
 
@@ -105,39 +105,40 @@ interface InputFrame {
   content?: string;
 }
 
-/** The end of a generation in the whole protocol: four metrics and the completion, in one write. */
+/** The end of a generation in the whole protocol: its completion, with its metrics. */
 function sendEnd(
   ws: WebSocket,
   generationId: string,
   end: { ttfcMs: number; durationMs: number; chunks: number; length: number },
 ): void {
   const round = (ms: number) => Math.round(ms * 100) / 100;
-  const socket = (ws as unknown as { _socket?: { cork(): void; uncork(): void } })._socket;
-  socket?.cork();
-  const metric = (name: string, value: number) =>
-    ws.send(JSON.stringify({ type: "log_metric", name, value, generation_id: generationId }));
-  metric("generation.ttfc_ms", round(end.ttfcMs));
-  metric("generation.duration_ms", round(end.durationMs));
-  metric("generation.chunks", end.chunks);
-  metric("generation.interrupted", 0);
   ws.send(
     JSON.stringify({
       type: "log_event",
       event: "generation_complete",
-      metadata: { total_length: end.length, chunk_count: end.chunks, interrupted: false },
+      metadata: {
+        total_length: end.length,
+        chunk_count: end.chunks,
+        interrupted: false,
+        ttfc_ms: round(end.ttfcMs),
+        duration_ms: round(end.durationMs),
+      },
       generation_id: generationId,
     }),
   );
-  if (socket !== undefined) process.nextTick(() => socket.uncork());
 }
+
+/** Generation ids as the framework draws them: a random prefix and a counter. */
+const generationPrefix = randomBytes(6).toString("base64url");
+let generationCounter = 0;
 
 /** Options of the bare baseline. */
 export interface BaselineOptions {
   /**
    * Speak the whole wire protocol the framework speaks: every frame of a generation carries its
-   * `generation_id`, and its metrics (`log_metric` ttfc, duration, chunks, interrupted) and a
-   * `generation_complete` with its totals end it, in one write. Without it, the least that a
-   * caller understands: chunks and a bare `generation_complete`.
+   * `generation_id`, and a `generation_complete` with its totals and metrics (ttfc, duration)
+   * ends it. Without it, the least that a caller understands: chunks and a bare
+   * `generation_complete`.
    */
   fullProtocol?: boolean;
 }
@@ -182,7 +183,9 @@ export async function startBaselineServer(
           try {
             let text = "";
             const startedAt = performance.now();
-            const generationId = fullProtocol ? randomUUID() : undefined;
+            const generationId = fullProtocol
+              ? generationPrefix + (generationCounter++).toString(36)
+              : undefined;
             let firstChunkAt: number | undefined;
             let chunks = 0;
             for await (const chunk of script(thisTurn, own.signal)) {

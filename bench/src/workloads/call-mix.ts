@@ -321,7 +321,7 @@ export const callMix: Workload = {
       .join("; ");
     notes.push(
       `CPU per turn at ${fixedLoad} calls, framework / bare / bare speaking the whole protocol, side by side${pinned ? " (servers on CPU 0, callers on CPU 1)" : " (not pinned: no taskset or one CPU)"}, ${rounds} round(s) after ${steady.warmMs / 1000} s of warm-up (ms): ${list}`,
-      "bare speaking the whole protocol: every frame of a generation carries its generation_id, and four log_metric frames and a generation_complete with its totals end it, in one write — what the framework sends",
+      "bare speaking the whole protocol: every frame of a generation carries its generation_id, and a generation_complete with its totals and metrics ends it — what the framework sends",
     );
     if (!quick) {
       for (const [label, count] of [

@@ -130,7 +130,9 @@ export async function runChat(options: ChatOptions): Promise<number> {
           turnStartedAt = undefined;
           firstChunkMs = undefined;
           endReply();
-        } else if (options.verbose === true) {
+        }
+        // A generation's metrics are in its completion's metadata.
+        if (options.verbose === true) {
           writeLine(`[event] ${stringify(frame["event"])} ${stringify(frame["metadata"] ?? {})}`);
         }
         return;

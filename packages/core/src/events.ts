@@ -110,18 +110,46 @@ export class AgentResponse {
   }
 }
 
+/** Init object of {@link AgentGenerationComplete}. */
+export interface AgentGenerationCompleteInit {
+  /** Characters of text delivered. */
+  totalLength?: number;
+  /** Chunks delivered. */
+  chunkCount?: number;
+  /** Whether the generation was cut off. */
+  interrupted?: boolean;
+  /** From the triggering message to the first chunk delivered, in ms. */
+  ttfcMs?: number | undefined;
+  /** From the generation's start to its end, in ms. */
+  durationMs?: number | undefined;
+  /** Prompt tokens the generation's model requests used, when the model reported them. */
+  inputTokens?: number | undefined;
+  /** Completion tokens, likewise. */
+  outputTokens?: number | undefined;
+}
+
 /**
- * The last thing a generation yields. Alias `agent.generation_complete`.
+ * The last thing a generation yields. Alias `agent.generation_complete`. A `ReasoningNode` fills
+ * in the generation's totals and metrics (its `ttfcMs`, `durationMs` and token counts): they
+ * reach the client in the `generation_complete` frame's metadata, with no frame of their own.
  * @example new AgentGenerationComplete({ totalLength: 42, chunkCount: 5 })
  */
 export class AgentGenerationComplete {
   readonly totalLength: number | undefined;
   readonly chunkCount: number | undefined;
   readonly interrupted: boolean | undefined;
-  constructor(init: { totalLength?: number; chunkCount?: number; interrupted?: boolean } = {}) {
+  readonly ttfcMs: number | undefined;
+  readonly durationMs: number | undefined;
+  readonly inputTokens: number | undefined;
+  readonly outputTokens: number | undefined;
+  constructor(init: AgentGenerationCompleteInit = {}) {
     this.totalLength = init.totalLength;
     this.chunkCount = init.chunkCount;
     this.interrupted = init.interrupted;
+    this.ttfcMs = init.ttfcMs;
+    this.durationMs = init.durationMs;
+    this.inputTokens = init.inputTokens;
+    this.outputTokens = init.outputTokens;
   }
 }
 
@@ -264,7 +292,10 @@ export class Authorize {
 }
 
 /**
- * A named number for the platform's metrics. Alias `log.metric`.
+ * A named number for the platform's metrics. Alias `log.metric`. A generation's own metrics ride
+ * on its `AgentGenerationComplete`; a `ReasoningNode` publishes them as `LogMetric`s only for a
+ * generation whose completion does not go out (an interrupted one), or for every generation with
+ * `metricEvents: "always"`.
  * @example new LogMetric({ name: "ttfc_ms", value: 312 })
  */
 export class LogMetric {

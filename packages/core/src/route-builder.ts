@@ -40,7 +40,8 @@ export type StreamItem<T> = T extends string
         : T;
 
 /**
- * A generation's bookkeeping: its `AgentGenerationComplete` and its `LogMetric`s. A `.map()`,
+ * A generation's bookkeeping: its `AgentGenerationComplete` (with its metrics) and any `LogMetric`s
+ * (a node's own, or its metrics with `metricEvents: "always"`). A `.map()`,
  * `.filter()`, `.stream()` or `.pipe()` placed after a `.stream()` passes them on untouched and in
  * order (a `.pipe()` after its operators flushed), so a stage sees only the content it transforms;
  * `{ all: true }` hands them to the stage too. A `.stream()`'s items are typed without them.

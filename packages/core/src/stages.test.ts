@@ -16,13 +16,16 @@ import { ReasoningNode } from "./nodes/reasoning-node.js";
 import { bufferSentences } from "./operators/index.js";
 import type { RouteBuilder } from "./route-builder.js";
 
-/** Replies with the chunks it is given, one by one. */
+/**
+ * Replies with the chunks it is given, one by one; its metrics go out as `LogMetric`s too, so a
+ * generation's bookkeeping is more than its completion.
+ */
 class ChunkNode extends ReasoningNode<AgentResponse> {
   constructor(
     private readonly chunks: string[],
     private readonly beforeEach: (i: number) => Promise<void> = () => Promise.resolve(),
   ) {
-    super({ systemPrompt: "test", nodeId: "agent" });
+    super({ systemPrompt: "test", nodeId: "agent", metricEvents: "always" });
   }
   protected override async *processContext(_context: ConversationContext) {
     for (const [i, content] of this.chunks.entries()) {

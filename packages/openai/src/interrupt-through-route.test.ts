@@ -70,15 +70,18 @@ describe("OpenAIChatNode on a route: bridge.on(UserStoppedSpeaking).interruptOn(
   }
 
   const say = (event: object) => bus.broadcast(new Message({ source: "user", event }));
-  /** Resolves when the interrupted generation has fully torn down (its metrics are published after `finally`). */
+  /**
+   * Resolves when a generation has ended: a completed one with its completion (which carries its
+   * metrics), an interrupted one once it has fully torn down (its metrics are published after `finally`).
+   */
   const generationEnded = (interrupted: 0 | 1) =>
     new Promise<void>((resolve) => {
       const subscription = bus.messages$.subscribe((m) => {
         const e = m.event;
         if (
-          e instanceof LogMetric &&
-          e.name === GENERATION_METRICS.interrupted &&
-          e.value === interrupted
+          interrupted === 1
+            ? e instanceof LogMetric && e.name === GENERATION_METRICS.interrupted && e.value === 1
+            : e instanceof AgentGenerationComplete
         ) {
           subscription.unsubscribe();
           resolve();

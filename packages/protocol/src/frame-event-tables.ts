@@ -121,10 +121,15 @@ export const OUTPUT_FRAME_EVENTS = [
     frame: "log_event",
     fields: {},
     constants: { event: GENERATION_COMPLETE_EVENT },
+    // The generation's metrics ride here (a field it lacks is left out): no frame of their own.
     metadata: {
       total_length: "totalLength",
       chunk_count: "chunkCount",
       interrupted: "interrupted",
+      ttfc_ms: "ttfcMs",
+      duration_ms: "durationMs",
+      input_tokens: "inputTokens",
+      output_tokens: "outputTokens",
     },
   },
   // A barge-in policy holds a generation, then resumes it (a client may pause its playback).

@@ -6,7 +6,7 @@ import {
   SimpleSpanProcessor,
   type ReadableSpan,
 } from "@opentelemetry/sdk-trace-base";
-import { Bridge, defineTool, GENERATION_METRICS } from "@switchboard/core";
+import { Bridge, defineTool } from "@switchboard/core";
 import { OpenAIChat, OpenAIChatNode } from "@switchboard/openai";
 import { FakeOpenAIServer, HarnessClient } from "@switchboard/testing";
 import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from "vitest";
@@ -143,17 +143,11 @@ describe("OpenTelemetry spans of a call", () => {
       "switchboard.tool.outcome": "success",
     });
 
-    // Token usage is part of the generation's metrics on the wire too.
-    const metrics = reply.frames.filter((f) => f.type === "log_metric");
-    expect(metrics).toContainEqual(
-      expect.objectContaining({ name: GENERATION_METRICS.inputTokens, value: 20 }),
-    );
-    expect(metrics).toContainEqual(
-      expect.objectContaining({
-        name: GENERATION_METRICS.outputTokens,
-        value: outputTokens[0]! + outputTokens[1]!,
-      }),
-    );
+    // Token usage is part of the generation's metrics on the wire too: in its completion.
+    expect(reply.frames.at(-1)).toMatchObject({
+      event: "generation_complete",
+      metadata: { input_tokens: 20, output_tokens: outputTokens[0]! + outputTokens[1]! },
+    });
   });
 
   it("records failures by kind, without messages that carry internals", async () => {

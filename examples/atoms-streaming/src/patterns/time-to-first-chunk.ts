@@ -13,8 +13,9 @@ export const MODEL_TTFC = "llm.ttfc_ms";
 /**
  * Atoms' time-to-first-chunk measurement: the node times its model request to the first token
  * and reports it as a `LogMetric` of the generation (a `log_metric` frame with its
- * `generation_id`). The framework adds its own per generation — `generation.ttfc_ms` from the end
- * of the user's turn — and clients measure theirs (`reply.ttfcMs`).
+ * `generation_id`). The framework measures its own per generation — `ttfc_ms` from the end of
+ * the user's turn, in the `generation_complete` frame's metadata — and clients measure theirs
+ * (`reply.ttfcMs`).
  */
 export class TimedNode extends ReasoningNode {
   readonly llm: ChatModel;

@@ -25,6 +25,15 @@ class ScriptNode extends ReasoningNode {
   }
 }
 
+/** A completion as a node makes it: the given fields, and the measured times (any number). */
+function completion(init: ConstructorParameters<typeof AgentGenerationComplete>[0]) {
+  return new AgentGenerationComplete({
+    ttfcMs: expect.any(Number) as unknown as number,
+    durationMs: expect.any(Number) as unknown as number,
+    ...init,
+  });
+}
+
 async function collect(iterable: AsyncIterable<object>): Promise<object[]> {
   const out: object[] = [];
   for await (const item of iterable) out.push(item);
@@ -61,7 +70,7 @@ describe("ReasoningNode generation events (issue 10)", () => {
       const out = await collect(node.generate());
       const completions = out.filter((e) => e instanceof AgentGenerationComplete);
       expect(completions).toEqual([
-        new AgentGenerationComplete({ totalLength: 99, chunkCount: 7, interrupted: false }),
+        completion({ totalLength: 99, chunkCount: 7, interrupted: false }),
       ]);
       expect(out.at(-1)).toBe(completions[0]);
       expect(node.conversationEvents).toEqual([new AgentResponse({ content: "Hi there." })]);
@@ -74,7 +83,7 @@ describe("ReasoningNode generation events (issue 10)", () => {
       });
       const out = await collect(node.generate());
       expect(out.filter((e) => e instanceof AgentGenerationComplete)).toEqual([
-        new AgentGenerationComplete({ totalLength: 3, chunkCount: 3, interrupted: false }),
+        completion({ totalLength: 3, chunkCount: 3, interrupted: false }),
       ]);
     });
   });
@@ -101,26 +110,55 @@ describe("ReasoningNode generation events (issue 10)", () => {
   });
 
   describe("metrics", () => {
-    it("go out inside the generation, with its generationId, before its completion", async () => {
+    it("ride on the completion: no frame of their own for a generation that completes", async () => {
       const node = new ScriptNode(async function* () {
         yield "Hello.";
       });
       const messages = await turn(node);
       const generationId = messages[0]?.generationId;
       expect(generationId).toBeDefined();
-      const kinds = messages.map((m) => m.event.constructor);
-      expect(kinds[0]).toBe(AgentResponse);
-      expect(kinds.at(-1)).toBe(AgentGenerationComplete);
-      const metrics = messages.filter((m) => m.event instanceof LogMetric);
-      expect(metrics.map((m) => (m.event as LogMetric).name)).toEqual([
+      expect(messages.map((m) => m.event.constructor)).toEqual([
+        AgentResponse,
+        AgentGenerationComplete,
+      ]);
+      const done = messages[1]!.event as AgentGenerationComplete;
+      expect(done).toMatchObject({ chunkCount: 1, totalLength: 6, interrupted: false });
+      expect(done.ttfcMs).toBeGreaterThanOrEqual(0);
+      expect(done.durationMs).toBeGreaterThanOrEqual(0);
+      for (const m of messages) expect(m.generationId).toBe(generationId);
+      expect(node.conversationEvents).toEqual([new AgentResponse({ content: "Hello." })]);
+    });
+
+    it('go out as LogMetrics too, before the completion, with metricEvents: "always"', async () => {
+      class Always extends ReasoningNode {
+        constructor() {
+          super({ systemPrompt: "test", nodeId: "agent", metricEvents: "always" });
+        }
+        protected override async *processContext() {
+          yield "Hello.";
+        }
+      }
+      const messages = await turn(new Always());
+      const generationId = messages[0]?.generationId;
+      expect(messages.map((m) => m.event.constructor)).toEqual([
+        AgentResponse,
+        LogMetric,
+        LogMetric,
+        LogMetric,
+        LogMetric,
+        AgentGenerationComplete,
+      ]);
+      expect(messages.slice(1, 5).map((m) => (m.event as LogMetric).name)).toEqual([
         GENERATION_METRICS.ttfcMs,
         GENERATION_METRICS.durationMs,
         GENERATION_METRICS.chunkCount,
         GENERATION_METRICS.interrupted,
       ]);
+      // The same numbers as the completion's.
+      const done = messages[5]!.event as AgentGenerationComplete;
+      expect((messages[1]!.event as LogMetric).value).toBe(done.ttfcMs);
+      expect((messages[2]!.event as LogMetric).value).toBe(done.durationMs);
       for (const m of messages) expect(m.generationId).toBe(generationId);
-      // None of them is part of the conversation.
-      expect(node.conversationEvents).toEqual([new AgentResponse({ content: "Hello." })]);
     });
   });
 });

@@ -38,7 +38,7 @@ export const GENERATION_METRICS = {
   outputTokens: "generation.output_tokens",
 } as const;
 
-/** Measures one generation; `finish()` returns the numbers and the `LogMetric` events to publish. */
+/** Measures one generation; `finish()` returns the numbers. */
 export class GenerationTimer {
   readonly #triggeredAt: number;
   readonly #startedAt = performance.now();
@@ -66,12 +66,9 @@ export class GenerationTimer {
     };
   }
 
-  finish(
-    generationId: string | undefined,
-    interrupted: boolean,
-  ): { metrics: GenerationMetrics; events: LogMetric[] } {
+  finish(generationId: string | undefined, interrupted: boolean): GenerationMetrics {
     const round = (ms: number) => Math.round(ms * 100) / 100;
-    const metrics: GenerationMetrics = {
+    return {
       generationId,
       ttfcMs:
         this.#firstChunkAt === undefined
@@ -84,20 +81,29 @@ export class GenerationTimer {
       inputTokens: this.#usage?.inputTokens,
       outputTokens: this.#usage?.outputTokens,
     };
-    const events = [
-      new LogMetric({ name: GENERATION_METRICS.durationMs, value: metrics.durationMs }),
-      new LogMetric({ name: GENERATION_METRICS.chunkCount, value: metrics.chunkCount }),
-      new LogMetric({ name: GENERATION_METRICS.interrupted, value: interrupted ? 1 : 0 }),
-    ];
-    if (this.#usage !== undefined) {
-      events.push(
-        new LogMetric({ name: GENERATION_METRICS.inputTokens, value: this.#usage.inputTokens }),
-        new LogMetric({ name: GENERATION_METRICS.outputTokens, value: this.#usage.outputTokens }),
-      );
-    }
-    if (metrics.ttfcMs !== undefined) {
-      events.unshift(new LogMetric({ name: GENERATION_METRICS.ttfcMs, value: metrics.ttfcMs }));
-    }
-    return { metrics, events };
   }
+}
+
+/**
+ * A generation's metrics as `LogMetric` events, in their order on the wire: ttfc (if a chunk was
+ * delivered), duration, chunks, interrupted, then the token counts (if reported). Made only where
+ * they go out as events: a completed generation's ride on its completion.
+ */
+export function metricEventsOf(metrics: GenerationMetrics): LogMetric[] {
+  const events: LogMetric[] = [];
+  if (metrics.ttfcMs !== undefined) {
+    events.push(new LogMetric({ name: GENERATION_METRICS.ttfcMs, value: metrics.ttfcMs }));
+  }
+  events.push(
+    new LogMetric({ name: GENERATION_METRICS.durationMs, value: metrics.durationMs }),
+    new LogMetric({ name: GENERATION_METRICS.chunkCount, value: metrics.chunkCount }),
+    new LogMetric({ name: GENERATION_METRICS.interrupted, value: metrics.interrupted ? 1 : 0 }),
+  );
+  if (metrics.inputTokens !== undefined && metrics.outputTokens !== undefined) {
+    events.push(
+      new LogMetric({ name: GENERATION_METRICS.inputTokens, value: metrics.inputTokens }),
+      new LogMetric({ name: GENERATION_METRICS.outputTokens, value: metrics.outputTokens }),
+    );
+  }
+  return events;
 }

@@ -64,18 +64,17 @@ describe("ReasoningNode", () => {
         yield new AgentResponse({ content: ", world." });
       });
       const out = await collect(node.generate());
-      // The generation's metrics come before its completion (issue 10).
+      // The generation's metrics ride on its completion.
       expect(out.map((e) => e.constructor)).toEqual([
         AgentResponse,
         AgentResponse,
-        LogMetric,
-        LogMetric,
-        LogMetric,
-        LogMetric,
         AgentGenerationComplete,
       ]);
-      const done = out[6] as AgentGenerationComplete;
+      const done = out[2] as AgentGenerationComplete;
       expect(done).toMatchObject({ totalLength: 13, chunkCount: 2, interrupted: false });
+      expect(done.ttfcMs).toBeGreaterThanOrEqual(0);
+      expect(done.durationMs).toBeGreaterThanOrEqual(done.ttfcMs!);
+      expect(done.inputTokens).toBeUndefined(); // the script reported no usage
     });
 
     it("never yields empty or whitespace-only chunks, and keeps their whitespace for the next chunk", async () => {
@@ -141,10 +140,6 @@ describe("ReasoningNode", () => {
       );
       expect(out.map((e) => e.constructor.name)).toEqual([
         "AgentResponse",
-        "LogMetric",
-        "LogMetric",
-        "LogMetric",
-        "LogMetric",
         "AgentGenerationComplete",
       ]);
       expect(clearContext()).toHaveLength(2);
@@ -470,7 +465,37 @@ describe("ReasoningNode", () => {
       expect(logger.lines.filter((l) => l.msg === "generation finished").length).toBe(2);
     });
 
-    it("publishes per-generation metrics for completed and interrupted generations", async () => {
+    it("publishes no LogMetric for a direct caller that stops at the completion, and all of them for one that stops early", async () => {
+      const node = new ScriptNode(async function* () {
+        yield "one ";
+        yield "two";
+      });
+      const bus = new Bus();
+      bus.registerBridge("agent", new Bridge(node));
+      await bus.start();
+      const published: LogMetric[] = [];
+      bus.messages$.subscribe((m) => {
+        if (m.event instanceof LogMetric) published.push(m.event);
+      });
+
+      for await (const event of node.generate()) {
+        if (event instanceof AgentGenerationComplete) break; // it has the metrics
+      }
+      expect(published).toEqual([]);
+
+      for await (const event of node.generate()) {
+        if (event instanceof AgentResponse) break; // cut off after the first chunk
+      }
+      expect(published.map((m) => [m.name, m.value])).toEqual([
+        [GENERATION_METRICS.ttfcMs, expect.any(Number)],
+        [GENERATION_METRICS.durationMs, expect.any(Number)],
+        [GENERATION_METRICS.chunkCount, 1],
+        [GENERATION_METRICS.interrupted, 1],
+      ]);
+      await bus.close();
+    });
+
+    it("carries a completed generation's metrics on its completion, and publishes an interrupted one's as LogMetrics", async () => {
       const stuck = deferred();
       let calls = 0;
       const node = new ScriptNode(async function* () {
@@ -485,14 +510,13 @@ describe("ReasoningNode", () => {
         metrics.push(m.event as LogMetric);
       });
       const firstDone = firstValueFrom(
-        bus.messages$.pipe(
-          filter(
-            (m) => m.event instanceof LogMetric && m.event.name === GENERATION_METRICS.interrupted,
-          ),
-        ),
+        bus.messages$.pipe(filter((m) => m.event instanceof AgentGenerationComplete)),
       );
       await say(new UserStoppedSpeaking());
-      await firstDone;
+      const completion = (await firstDone).event as AgentGenerationComplete;
+      expect(completion).toMatchObject({ chunkCount: 1, interrupted: false });
+      expect(completion.ttfcMs).toBeGreaterThanOrEqual(0);
+      expect(metrics).toEqual([]);
       const chunk = firstValueFrom(
         bus.messages$.pipe(filter((m) => m.event instanceof AgentResponse)),
       );
@@ -513,16 +537,15 @@ describe("ReasoningNode", () => {
       await interruptedMetric;
       await bus.cleanup();
 
-      const interruptedFlags = metrics
-        .filter((m) => m.name === GENERATION_METRICS.interrupted)
-        .map((m) => m.value);
-      expect(interruptedFlags).toEqual([0, 1]);
-      const ttfc = metrics.filter((m) => m.name === GENERATION_METRICS.ttfcMs);
-      expect(ttfc).toHaveLength(2);
-      for (const m of ttfc) expect(m.value).toBeGreaterThanOrEqual(0);
-      expect(
-        metrics.filter((m) => m.name === GENERATION_METRICS.chunkCount).map((m) => m.value),
-      ).toEqual([1, 1]);
+      // Only the interrupted generation's, whose completion never went out.
+      expect(metrics.map((m) => m.name)).toEqual([
+        GENERATION_METRICS.ttfcMs,
+        GENERATION_METRICS.durationMs,
+        GENERATION_METRICS.chunkCount,
+        GENERATION_METRICS.interrupted,
+      ]);
+      expect(metrics[0]!.value).toBeGreaterThanOrEqual(0);
+      expect(metrics[2]!.value).toBe(1);
     });
   });
 });
