@@ -22,8 +22,9 @@ export class RouteIndex {
   readonly #routes: readonly Route[];
   #entries: Map<unknown, RouteIndexEntry> | undefined;
   #registryVersion = -1;
-  /** The last prototype looked up and its entry: a stream's chunks are of one type. */
+  /** The last prototype looked up, its constructor and its entry: a stream's chunks are of one type. */
   #lastPrototype: unknown;
+  #lastConstructor: unknown;
   #lastEntry: RouteIndexEntry | undefined;
 
   /** `routes` is the bridge's own list, read (never copied) when an entry is made. */
@@ -42,14 +43,23 @@ export class RouteIndex {
    * undefined for an event that is not indexed: ask every route.
    */
   entry(event: object): RouteIndexEntry | undefined {
+    const prototype: unknown = Object.getPrototypeOf(event);
+    // The type looked up last (every chunk of a stream), checked without `Object.hasOwn`: an event
+    // whose `constructor` is its prototype's has that prototype's alias, own property or not.
+    if (
+      prototype === this.#lastPrototype &&
+      this.#lastEntry !== undefined &&
+      (event as { constructor?: unknown }).constructor === this.#lastConstructor &&
+      this.#registryVersion === eventRegistryVersion()
+    ) {
+      return this.#lastEntry;
+    }
     if (Object.hasOwn(event, "constructor")) return undefined;
     const version = eventRegistryVersion();
     if (version !== this.#registryVersion) {
       this.#registryVersion = version;
       this.invalidate();
     }
-    const prototype: unknown = Object.getPrototypeOf(event);
-    if (prototype === this.#lastPrototype && this.#lastEntry !== undefined) return this.#lastEntry;
     const entries = (this.#entries ??= new Map<unknown, RouteIndexEntry>());
     let entry = entries.get(prototype);
     if (entry === undefined) {
@@ -60,6 +70,7 @@ export class RouteIndex {
       entries.set(prototype, entry);
     }
     this.#lastPrototype = prototype;
+    this.#lastConstructor = (prototype as { constructor?: unknown } | null)?.constructor;
     this.#lastEntry = entry;
     return entry;
   }
