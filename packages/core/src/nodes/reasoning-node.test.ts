@@ -7,6 +7,7 @@ import {
   AgentResponse,
   AgentSpeechSent,
   LogMetric,
+  UserBackchannel,
   ToolCall,
   ToolResult,
   UserStartedSpeaking,
@@ -243,6 +244,57 @@ describe("ReasoningNode", () => {
       expect(node.conversationEvents).toEqual([
         new UserTranscriptionReceived({ content: "fresh" }),
       ]);
+    });
+
+    it("shows the agent turn so far whenever the history is read, and keeps merging after", () => {
+      const node = new QuietNode({});
+      node.addEvent(new UserTranscriptionReceived({ content: "hi" }));
+      node.addEvent(new AgentResponse({ content: "One, " }));
+      node.addEvent(new AgentResponse({ content: "two, ", chunkType: "buffered" }));
+      const history = node.conversationEvents;
+      expect(history).toEqual([
+        new UserTranscriptionReceived({ content: "hi" }),
+        new AgentResponse({ content: "One, two, " }),
+      ]);
+      node.addEvent(new AgentResponse({ content: "three.", interrupted: true }));
+      expect(node.conversationEvents).toBe(history);
+      expect(history).toEqual([
+        new UserTranscriptionReceived({ content: "hi" }),
+        new AgentResponse({ content: "One, two, three.", interrupted: true }),
+      ]);
+      // A backchannel stays after the turn; the turn goes on past it.
+      node.addEvent(new UserBackchannel({ content: "mhm" }));
+      node.addEvent(new AgentResponse({ content: " Four." }));
+      node.addEvent(new AgentResponse({ content: " Five." }));
+      expect(node.conversationEvents.map((e) => (e as { content: string }).content)).toEqual([
+        "hi",
+        "One, two, three. Four. Five.",
+        "mhm",
+      ]);
+    });
+
+    it("caps the history while a long turn streams, counting every chunk", () => {
+      const node = new QuietNode({ maxHistoryBytes: 1000 });
+      for (let i = 0; i < 3; i++) {
+        node.addEvent(new UserTranscriptionReceived({ content: `question ${i}`.padEnd(100, ".") }));
+        node.addEvent(new AgentResponse({ content: `answer ${i}` }));
+      }
+      node.addEvent(new UserTranscriptionReceived({ content: "tell me more" }));
+      node.addEvent(new AgentResponse({ content: "start " }));
+      for (let i = 0; i < 60; i++) node.addEvent(new AgentResponse({ content: "0123456789" }));
+      const history = node.conversationEvents;
+      // The streamed turn (64 + 606 bytes) is whole; of what came before, only what fits stays.
+      expect(history).toEqual([
+        new UserTranscriptionReceived({ content: "question 2".padEnd(100, ".") }),
+        new AgentResponse({ content: "answer 2" }),
+        new UserTranscriptionReceived({ content: "tell me more" }),
+        new AgentResponse({ content: "start " + "0123456789".repeat(60) }),
+      ]);
+      const size = history.reduce(
+        (sum: number, e) => sum + 64 + Buffer.byteLength((e as { content: string }).content),
+        0,
+      );
+      expect(size).toBeLessThanOrEqual(1000);
     });
 
     it("drops a tool call's results along with it", () => {
