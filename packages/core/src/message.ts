@@ -31,8 +31,8 @@ function nextMessageId(): string {
 /**
  * Generation ids: every frame of an answer carries one (`generation_id`), so they are short: a
  * random per-process prefix of 48 bits (8 base64url characters) and a base-36 counter, e.g.
- * `"q3Xz-9aB1c"`. 12 characters or so, where a UUID was 36: a paced answer's frames are ~25%
- * smaller, and the kernel's share of sending them with them.
+ * `"q3Xz-9aB1c"`. 12 characters or so where a UUID was 36: a paced answer's frames are a quarter
+ * smaller.
  */
 let generationPrefix = randomBytes(6).toString("base64url");
 let generationCounter = 0;
