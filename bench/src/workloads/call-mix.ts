@@ -215,6 +215,37 @@ function fits(point: Point): boolean {
   return point.errors === 0 && point.turns > 0 && point.p99Ms <= TARGET_P99_MS;
 }
 
+/** Over this p99 a load is measured three times: a single sample misses on one hiccup of the VM. */
+const RESAMPLE_OVER_MS = TARGET_P99_MS * 0.8;
+
+/**
+ * One point of a capacity search. A load that misses, or passes near the target, is measured
+ * three times and the sample with the median p99 stands for it (`samples` says how many were
+ * taken): one sample decides on the VM's noise, and runs of one build put the knee anywhere from
+ * 1,000 to 2,500 calls, one load reading 2.6 ms in one run and 8.2 ms in the next.
+ */
+async function measureAt(
+  side: Side,
+  workers: number,
+  calls: number,
+  plan: Plan,
+): Promise<Point & { samples: number }> {
+  const first = await measure(side, workers, calls, plan);
+  progress(side, workers, first);
+  if (first.errors > 0 || first.p99Ms <= RESAMPLE_OVER_MS) {
+    return { ...first, samples: 1 };
+  }
+  const points = [first];
+  for (let i = 0; i < 2; i++) {
+    const point = await measure(side, workers, calls, plan);
+    progress(side, workers, point);
+    points.push(point);
+  }
+  points.sort((a, b) => a.p99Ms - b.p99Ms);
+  const errors = points.reduce((sum, point) => sum + point.errors, 0);
+  return { ...points[1]!, errors, samples: points.length };
+}
+
 /** The most calls with p99 yield→caller ≤ 5 ms: doubling, then bisecting twice. */
 async function capacity(
   side: Side,
@@ -222,13 +253,12 @@ async function capacity(
   plan: Plan,
   start: number,
   max: number,
-): Promise<{ calls: number; points: Point[] }> {
-  const points: Point[] = [];
+): Promise<{ calls: number; points: (Point & { samples: number })[] }> {
+  const points: (Point & { samples: number })[] = [];
   let good = 0;
   let bad = 0;
   for (let calls = start; calls <= max; calls *= 2) {
-    const point = await measure(side, workers, calls, plan);
-    progress(side, workers, point);
+    const point = await measureAt(side, workers, calls, plan);
     points.push(point);
     if (!fits(point)) {
       bad = calls;
@@ -238,8 +268,7 @@ async function capacity(
   }
   for (let step = 0; step < 2 && bad > 0 && bad - good > start / 2; step++) {
     const calls = Math.round((good + bad) / 2);
-    const point = await measure(side, workers, calls, plan);
-    progress(side, workers, point);
+    const point = await measureAt(side, workers, calls, plan);
     points.push(point);
     if (fits(point)) good = calls;
     else bad = calls;
@@ -339,11 +368,11 @@ export const callMix: Workload = {
           better: "higher",
           target: { op: ">=", value: Math.round(baseline.calls * 0.8) },
         });
-        const describe = (points: Point[]) =>
+        const describe = (points: (Point & { samples: number })[]) =>
           points
             .map(
               (p) =>
-                `${p.calls}→${p.p99Ms.toFixed(1)} ms${p.errors > 0 ? ` (${p.errors} errors)` : ""}`,
+                `${p.calls}→${p.p99Ms.toFixed(1)} ms${p.samples > 1 ? ` (median of ${p.samples})` : ""}${p.errors > 0 ? ` (${p.errors} errors)` : ""}`,
             )
             .join(", ");
         notes.push(`${label}, framework p99 by load: ${describe(framework.points)}`);
@@ -352,7 +381,7 @@ export const callMix: Workload = {
     }
     notes.push(
       "each call: the user speaks 2–4 s (user_state speaking … message, idle), the agent answers 30–80 tokens at 50 tokens/s; callers run in their own process on the same machine (a single server process on CPU 0, its callers on CPU 1, where taskset is available; workers share both CPUs with the callers)",
-      "latency is model yield → frame received by the caller (CLOCK_MONOTONIC shared by the processes); capacity is the most calls whose p99 stays ≤ 5 ms with no error (doubling from 250, then two bisections)",
+      "latency is model yield → frame received by the caller (CLOCK_MONOTONIC shared by the processes); capacity is the most calls whose p99 stays ≤ 5 ms with no error (doubling from 250, then two bisections; a load whose p99 reads over 4 ms is measured three times and its median p99 decides)",
     );
     return {
       workload: "call-mix",
