@@ -51,9 +51,21 @@ export class CallerTally {
 
   /** Ends the window (a socket closing from now on is no error); the totals are read after. */
   stop(): void {
-    this.#cpuPercent = ((cpuNow() - this.#cpuStart) / (now() - this.#wallStart)) * 100;
-    this.measuring = false;
+    this.#endWindow();
     this.stopping = true;
+  }
+
+  /** Ends the window and returns its totals; the calls go on (`measure()` opens the next window). */
+  report(): CallerTotals {
+    this.#endWindow();
+    return this.totals();
+  }
+
+  #endWindow(): void {
+    if (this.measuring) {
+      this.#cpuPercent = ((cpuNow() - this.#cpuStart) / (now() - this.#wallStart)) * 100;
+    }
+    this.measuring = false;
   }
 
   totals(): CallerTotals {
@@ -106,11 +118,18 @@ export async function connectCallers(
 
 /** The parent's commands to a caller process. */
 export type CallerCommand<Start> =
-  ({ cmd: "start"; deadlineMs: number } & Start) | { cmd: "measure" } | { cmd: "stop" };
+  | ({ cmd: "start"; deadlineMs: number } & Start)
+  | { cmd: "measure" }
+  | { cmd: "report" }
+  | { cmd: "stop" };
+
+/** What a caller process answers to `report` (and sends when it has stopped). */
+export type CallerResult = { event: "result" } & CallerTotals;
 
 /**
  * Wires a caller process to its parent: `start` runs the callers until the promise it is given
- * settles (the parent said stop), `measure` opens the tally's window. The process exits when the
+ * settles (the parent said stop), `measure` opens the tally's window and `report` closes it and
+ * answers with its totals while the calls go on (a later `measure` opens another). The process exits when the
  * parent goes away, after the start command's hard deadline, or (1) when `start` throws.
  */
 export function serveCallers<Start>(
@@ -132,6 +151,9 @@ export function serveCallers<Start>(
       case "measure":
         onMeasure();
         tally.measure();
+        return;
+      case "report":
+        process.send?.({ event: "result", ...tally.report() } satisfies CallerResult);
         return;
       case "stop":
         resolveStopped();

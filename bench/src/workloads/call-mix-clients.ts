@@ -12,7 +12,7 @@ import {
   connectCallers,
   serveCallers,
   type CallerCommand,
-  type CallerTotals,
+  type CallerResult,
 } from "../lib/callers.js";
 import { now } from "../lib/stats.js";
 import { rawText } from "../lib/wire-tap.js";
@@ -25,8 +25,7 @@ interface CallersStart {
 
 export type ToCallers = CallerCommand<CallersStart>;
 
-export type FromCallers =
-  { event: "connected"; connected: number } | ({ event: "result" } & CallerTotals);
+export type FromCallers = { event: "connected"; connected: number } | CallerResult;
 
 const send = (message: FromCallers) => process.send?.(message);
 
