@@ -27,8 +27,8 @@ const only = args
   .split(",");
 const selected = workloadNames.filter((name) => only === undefined || only.includes(name));
 /**
- * How long a workload may run before it counts as hung: call-mix reads CPU 45 s into three runs
- * and searches capacity 4 ways (a load over 4 ms measured three times; ~13 minutes), interrupt
+ * How long a workload may run before it counts as hung: call-mix reads CPU 45 s into five runs
+ * and searches capacity 4 ways (a load over 4 ms measured three times; ~15 minutes), interrupt
  * runs 2,000 paced cycles a side.
  */
 const childTimeoutMs = (name: string) =>
