@@ -128,9 +128,10 @@ export type CallerResult = { event: "result" } & CallerTotals;
 
 /**
  * Wires a caller process to its parent: `start` runs the callers until the promise it is given
- * settles (the parent said stop), `measure` opens the tally's window and `report` closes it and
- * answers with its totals while the calls go on (a later `measure` opens another). The process exits when the
- * parent goes away, after the start command's hard deadline, or (1) when `start` throws.
+ * settles (the parent said stop), `measure` opens the tally's window, and `report` closes it and
+ * answers with its totals while the calls go on (a later `measure` opens another). The process
+ * exits when the parent goes away, after the start command's hard deadline, or (1) when `start`
+ * throws.
  */
 export function serveCallers<Start>(
   tally: CallerTally,
