@@ -43,6 +43,11 @@ interface Plan {
   laterWindowsAtMs?: readonly number[];
 }
 
+/** When each of a plan's windows opens, counted from the callers' connecting. */
+function windowStartsOf(plan: Plan): number[] {
+  return [plan.warmMs, ...(plan.laterWindowsAtMs ?? [])];
+}
+
 interface Point {
   calls: number;
   connected: number;
@@ -144,8 +149,7 @@ async function run(rigs: readonly Rig[], calls: number, plan: Plan): Promise<Poi
           url: server.url,
           calls,
           seed: 42,
-          deadlineMs:
-            Math.max(plan.warmMs, ...(plan.laterWindowsAtMs ?? [])) + plan.measureMs + 60_000,
+          deadlineMs: Math.max(...windowStartsOf(plan)) + plan.measureMs + 60_000,
         } satisfies ToCallers);
         const ready = await reply<FromCallers, "connected">(callers, "connected", {
           ms: 60_000,
@@ -160,7 +164,7 @@ async function run(rigs: readonly Rig[], calls: number, plan: Plan): Promise<Poi
       return reply<FromServer, "cpu">(child, "cpu").then((sample) => sample.ns);
     };
     const windows: Point[][] = [];
-    for (const startMs of [plan.warmMs, ...(plan.laterWindowsAtMs ?? [])]) {
+    for (const startMs of windowStartsOf(plan)) {
       await sleep(Math.max(0, startMs - ms(now() - connectedAt)));
       const cpuBefore = await Promise.all(rigs.map(({ server }) => cpu(server)));
       for (const { callers } of rigs) callers.send({ cmd: "measure" } satisfies ToCallers);
@@ -176,17 +180,20 @@ async function run(rigs: readonly Rig[], calls: number, plan: Plan): Promise<Poi
         }),
       );
       windows.push(
-        results.map((result, i) => ({
-          calls,
-          connected: connected[i]!,
-          p50Ms: ms(result.latency.p50),
-          p99Ms: ms(result.latency.p99),
-          turns: result.turns,
-          cpuPerTurnMs: ms(cpuAfter[i]! - cpuBefore[i]!) / Math.max(1, result.turns),
-          cpuPercent: (ms(cpuAfter[i]! - cpuBefore[i]!) / plan.measureMs) * 100,
-          errors: result.errors + (calls - connected[i]!),
-          errorSamples: result.errorSamples,
-        })),
+        results.map((result, i) => {
+          const cpuMs = ms(cpuAfter[i]! - cpuBefore[i]!);
+          return {
+            calls,
+            connected: connected[i]!,
+            p50Ms: ms(result.latency.p50),
+            p99Ms: ms(result.latency.p99),
+            turns: result.turns,
+            cpuPerTurnMs: cpuMs / Math.max(1, result.turns),
+            cpuPercent: (cpuMs / plan.measureMs) * 100,
+            errors: result.errors + (calls - connected[i]!),
+            errorSamples: result.errorSamples,
+          };
+        }),
       );
     }
     await Promise.all(
@@ -425,7 +432,7 @@ export const callMix: Workload = {
             `${points.map((p) => p.cpuPerTurnMs.toFixed(2)).join(" / ")} (${ratio(points).toFixed(2)}×)`,
         )
         .join("; ");
-    const windowStarts = [steady.warmMs, ...(steady.laterWindowsAtMs ?? [])];
+    const windowStarts = windowStartsOf(steady);
     notes.push(
       `CPU per turn at ${fixedLoad} calls, framework / bare / bare speaking the whole protocol, side by side${pinned ? " (servers on CPU 0, callers on CPU 1)" : " (not pinned: no taskset or one CPU)"}, ${rounds} round(s), ${steady.measureMs / 1000} s windows (ms): ${byWindow
         .map((rows, w) => `from ${windowStarts[w]! / 1000} s in: ${list(rows)}`)
