@@ -148,8 +148,20 @@ describe("HarnessClient", () => {
       /no matching frame within 20 ms.*"Hi!"/,
     );
     // The 20 ms is for waitFor(); the close handshake on a loaded machine may take longer.
-    client.socket.close(1000, "client done");
-    await client.waitForClose({ timeoutMs: 10_000 });
+    expect(await client.close(1000, "client done", { timeoutMs: 10_000 })).toEqual({
+      code: 1000,
+      reason: "client done",
+    });
+  });
+
+  it("close() waits for the close handshake for its own timeoutMs, not the client's", async () => {
+    const { url } = await fakeAgent();
+    // The server stops reading: the client's close frame is never answered.
+    wss!.once("connection", (ws: WebSocket) => ws.pause());
+    const client = await HarnessClient.connect(url);
+    await expect(client.close(1000, "client done", { timeoutMs: 30 })).rejects.toThrow(
+      /timed out after 30 ms: no close/,
+    );
   });
 
   it("rejects connect() when nothing listens", async () => {

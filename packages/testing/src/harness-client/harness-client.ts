@@ -245,12 +245,20 @@ export class HarnessClient {
     );
   }
 
-  /** Closes the connection (idempotent) and resolves once it is closed. */
-  async close(code = 1000, reason = "client done"): Promise<ClientCloseInfo> {
+  /**
+   * Closes the connection (idempotent) and resolves once it is closed: within `timeoutMs`, default
+   * the client's (a client made with a short one for `waitFor()` may give its close handshake longer).
+   * @example await client.close(1000, "done", { timeoutMs: 10_000 });
+   */
+  async close(
+    code = 1000,
+    reason = "client done",
+    options: { timeoutMs?: number } = {},
+  ): Promise<ClientCloseInfo> {
     const ws = this.socket;
     if (ws.readyState === WebSocket.OPEN || ws.readyState === WebSocket.CONNECTING)
       ws.close(code, reason);
-    return this.waitForClose();
+    return this.waitForClose(options);
   }
 
   #onFrame(data: RawData, isBinary: boolean): void {
