@@ -380,46 +380,79 @@ async function measureAt(
 }
 
 /**
- * The most calls a server serves (see `fits`): doubling, then bisecting twice. One server serves
- * the whole search, warmed first at the starting load for `CAPACITY_WARM_MS`: a server in service
- * has compiled its per-turn code, where a fresh one spends its first seconds in the JIT (the more
- * code, the more), and each load's callers hang up before the next load's connect.
+ * The search for the most calls a server serves (see `fits`): doubling from `start` while loads
+ * fit, then bisecting twice between the last fit and the first miss.
  */
-async function capacity(
-  side: Side,
+class CapacitySearch {
+  readonly points: (Point & { samples: number })[] = [];
+  /** The most calls that fit so far. */
+  calls = 0;
+  #bad = 0;
+  #bisections = 0;
+  readonly #start: number;
+  readonly #max: number;
+
+  constructor(start: number, max: number) {
+    this.#start = start;
+    this.#max = max;
+  }
+
+  /** The next load to measure, or undefined when the search is over. */
+  get next(): number | undefined {
+    if (this.#bad === 0) {
+      const calls = this.calls === 0 ? this.#start : this.calls * 2;
+      return calls <= this.#max ? calls : undefined;
+    }
+    if (this.#bisections === 2 || this.#bad - this.calls <= this.#start / 2) return undefined;
+    return Math.round((this.calls + this.#bad) / 2);
+  }
+
+  record(point: Point & { samples: number }): void {
+    if (this.#bad > 0) this.#bisections += 1;
+    this.points.push(point);
+    if (fits(point)) this.calls = point.calls;
+    else this.#bad = point.calls;
+  }
+}
+
+/**
+ * The capacity of each side (see `CapacitySearch`), their searches run in step: one server per
+ * side, all warmed together for `CAPACITY_WARM_MS` at the starting load, then each side measures
+ * its next load in turn (the order alternating), one side at a time. The VM's pace drifts ±30%
+ * over minutes; a search run after another's would carry the drift into their ratio. A single
+ * process is pinned to CPU 0, its callers to CPU 1, and only the side being measured has calls;
+ * a server in service has compiled its per-turn code, where a fresh one spends its first seconds
+ * in the JIT (the more code, the more).
+ */
+async function capacities(
+  sides: readonly Side[],
   workers: number,
   plan: Plan,
   start: number,
   max: number,
-): Promise<{ calls: number; points: (Point & { samples: number })[] }> {
-  const server = await startServer(side, workers, workers === 1 ? 0 : undefined);
+): Promise<CapacitySearch[]> {
+  const servers: Server[] = [];
   try {
-    await run([{ server, callers: startCallers(server) }], start, {
-      warmMs: CAPACITY_WARM_MS - plan.measureMs,
-      measureMs: plan.measureMs,
-    });
-    const points: (Point & { samples: number })[] = [];
-    let good = 0;
-    let bad = 0;
-    for (let calls = start; calls <= max; calls *= 2) {
-      const point = await measureAt(server, side, workers, calls, plan);
-      points.push(point);
-      if (!fits(point)) {
-        bad = calls;
-        break;
+    for (const side of sides) {
+      servers.push(await startServer(side, workers, workers === 1 ? 0 : undefined));
+    }
+    await run(
+      servers.map((server) => ({ server, callers: startCallers(server) })),
+      start,
+      { warmMs: CAPACITY_WARM_MS - plan.measureMs, measureMs: plan.measureMs },
+    );
+    const searches = sides.map(() => new CapacitySearch(start, max));
+    for (let step = 0; searches.some((search) => search.next !== undefined); step++) {
+      for (let k = 0; k < sides.length; k++) {
+        const i = (k + step) % sides.length;
+        const calls = searches[i]!.next;
+        if (calls === undefined) continue;
+        searches[i]!.record(await measureAt(servers[i]!, sides[i]!, workers, calls, plan));
       }
-      good = calls;
     }
-    for (let step = 0; step < 2 && bad > 0 && bad - good > start / 2; step++) {
-      const calls = Math.round((good + bad) / 2);
-      const point = await measureAt(server, side, workers, calls, plan);
-      points.push(point);
-      if (fits(point)) good = calls;
-      else bad = calls;
-    }
-    return { calls: good, points };
+    return searches;
   } finally {
-    server.child.kill();
+    for (const server of servers) server.child.kill();
   }
 }
 
@@ -529,8 +562,13 @@ export const callMix: Workload = {
         ["1 process", 1],
         [`${workers} workers`, workers],
       ] as const) {
-        const framework = await capacity("framework", count, CAPACITY_PLAN, 250, 4_000);
-        const baseline = await capacity("baseline", count, CAPACITY_PLAN, 250, 4_000);
+        const [framework, baseline] = (await capacities(
+          ["framework", "baseline"],
+          count,
+          CAPACITY_PLAN,
+          250,
+          4_000,
+        )) as [CapacitySearch, CapacitySearch];
         errors += framework.points.filter((p) => p.errors > 0 && p.calls <= framework.calls).length;
         metrics.push({
           name: `calls served (p99 ≤ ${TARGET_P99_MS} ms, pace kept), ${label}`,
@@ -553,7 +591,7 @@ export const callMix: Workload = {
         notes.push(`${label}, baseline by load: ${describe(baseline.points)}`);
       }
       notes.push(
-        `capacity is the most calls a server serves with no error, its p99 yield→caller ≤ ${TARGET_P99_MS} ms and its pace kept: the median of its pacing timers wakes ≤ ${MAX_LATE_P50_MS} ms late (the p99 alone does not see a saturated server: its timers fire late and its answers slow down, but each chunk leaves quickly once yielded). One server per search, warmed ${CAPACITY_WARM_MS / 1000} s at the first load; fresh callers per load, measured ${CAPACITY_PLAN.warmMs / 1000}–${(CAPACITY_PLAN.warmMs + CAPACITY_PLAN.measureMs) / 1000} s after they connected; doubling from 250, then two bisections; a load within 80% of either bound is measured three times and its median decides`,
+        `capacity is the most calls a server serves with no error, its p99 yield→caller ≤ ${TARGET_P99_MS} ms and its pace kept: the median of its pacing timers wakes ≤ ${MAX_LATE_P50_MS} ms late (the p99 alone does not see a saturated server: its timers fire late and its answers slow down, but each chunk leaves quickly once yielded). One server per side, warmed ${CAPACITY_WARM_MS / 1000} s at the first load, the two sides' searches in step (one load of each in turn); fresh callers per load, measured ${CAPACITY_PLAN.warmMs / 1000}–${(CAPACITY_PLAN.warmMs + CAPACITY_PLAN.measureMs) / 1000} s after they connected; doubling from 250, then two bisections; a load within 80% of either bound is measured three times and its median decides`,
       );
     }
     notes.push(
