@@ -28,7 +28,7 @@ const only = args
 const selected = workloadNames.filter((name) => only === undefined || only.includes(name));
 /**
  * How long a workload may run before it counts as hung: call-mix reads CPU 45 s into five runs
- * and searches capacity 4 ways (each load ~25 s, one near the limit measured three times; ~25
+ * and searches capacity 4 ways (each load ~25 s, one near the limit measured three times; ~27
  * minutes), interrupt runs 2,000 paced cycles a side.
  */
 const childTimeoutMs = (name: string) =>

@@ -1,5 +1,6 @@
 import cluster from "node:cluster";
 import { fork, spawnSync, type ChildProcess } from "node:child_process";
+import type { EventEmitter } from "node:events";
 import { availableParallelism } from "node:os";
 import { setTimeout as sleep } from "node:timers/promises";
 import {
@@ -30,7 +31,7 @@ const CAPACITY_WARM_MS = 30_000;
  * Each load of a capacity search: its callers all connect within a second or two, and the window
  * opens 10 s later, when their calls' first turns are behind them: a box at capacity serves calls
  * that have been going on for minutes, where an arrival of 1,000 calls in a second is a herd no
- * balancer sends one instance. 10 s windows: the calls' turns come in waves, and a 6 s window
+ * balancer sends one instance. 10 s windows: the calls' turns come in waves, and 5 s windows
  * read anywhere from 1,070 to 1,300 turns at one load.
  */
 const CAPACITY_PLAN: Plan = { warmMs: 10_000, measureMs: 10_000 };
@@ -90,9 +91,8 @@ interface Point {
   cpuPerTurnMs: number;
   /** Server CPU time over the window (all workers), in percent of one core. */
   cpuPercent: number;
-  /** How late the server's pacing timers woke over the window: median and p99, ms. */
+  /** How late the server's pacing timers woke over the window, the median, ms. */
   lateP50Ms: number;
-  lateP99Ms: number;
   /** The callers' CPU over the window, in percent of one core. */
   callersCpuPercent: number;
   errors: number;
@@ -119,10 +119,10 @@ function latenessQuantileMs(late: readonly number[], p: number): number {
 
 /**
  * The child's first message of kind `event`, within `timeoutMs` when given (`what` names the wait
- * in the error); rejects if the child exits first.
+ * in the error); rejects if the child exits first. A forked process or a cluster worker.
  */
 function reply<M extends { event: string }, E extends M["event"]>(
-  child: ChildProcess,
+  child: Pick<EventEmitter, "on" | "off" | "once">,
   event: E,
   timeout?: { ms: number; what: string },
 ): Promise<Extract<M, { event: E }>> {
@@ -244,7 +244,6 @@ async function run(rigs: readonly Rig[], calls: number, plan: Plan): Promise<Poi
             cpuPerTurnMs: cpuMs / Math.max(1, result.turns),
             cpuPercent: (cpuMs / plan.measureMs) * 100,
             lateP50Ms: latenessQuantileMs(late, 0.5),
-            lateP99Ms: latenessQuantileMs(late, 0.99),
             callersCpuPercent: result.cpuPercent,
             errors: result.errors + (calls - connected[i]!),
             errorSamples: result.errorSamples,
@@ -634,18 +633,11 @@ async function serve(side: Side, workers: number): Promise<void> {
     const children = Array.from({ length: workers }, () => cluster.fork());
     const sumCpu = async () => {
       const samples = await Promise.all(
-        children.map(
-          (worker) =>
-            new Promise<Extract<FromServer, { event: "cpu" }>>((resolve) => {
-              const onMessage = (message: FromServer) => {
-                if (message.event !== "cpu") return;
-                worker.off("message", onMessage);
-                resolve(message);
-              };
-              worker.on("message", onMessage);
-              worker.send({ cmd: "cpu" } satisfies ToServer);
-            }),
-        ),
+        children.map((worker) => {
+          const sample = reply<FromServer, "cpu">(worker, "cpu");
+          worker.send({ cmd: "cpu" } satisfies ToServer);
+          return sample;
+        }),
       );
       process.send?.({
         event: "cpu",
@@ -662,19 +654,9 @@ async function serve(side: Side, workers: number): Promise<void> {
     // place before any worker can answer: one added after awaiting the first worker missed a
     // second worker that was quicker (the capacity search then timed out starting the server).
     const [first] = await Promise.all(
-      children.map(
-        (worker) =>
-          new Promise<string>((resolve) => {
-            const onMessage = (message: FromServer) => {
-              if (message.event !== "listening") return;
-              worker.off("message", onMessage);
-              resolve(message.url);
-            };
-            worker.on("message", onMessage);
-          }),
-      ),
+      children.map((worker) => reply<FromServer, "listening">(worker, "listening")),
     );
-    process.send?.({ event: "listening", url: first! } satisfies FromServer);
+    process.send?.({ event: "listening", url: first!.url } satisfies FromServer);
     return;
   }
   const running: RunningServer = await start(script, {});
