@@ -18,6 +18,7 @@ export interface GenerationMetrics {
   generationId: string | undefined;
   /** From the triggering message's timestamp to the first chunk delivered; undefined if none was. */
   ttfcMs: number | undefined;
+  /** From the generation's start to its end; the wait between trigger and start is in ttfc only. */
   durationMs: number;
   chunkCount: number;
   totalLength: number;
@@ -47,9 +48,17 @@ export class GenerationTimer {
   chunkCount = 0;
   totalLength = 0;
 
-  constructor(triggeredAtEpochMs: number) {
+  /**
+   * @param triggeredAtEpochMs the triggering message's `Date.now()` timestamp; without one the
+   * generation's own start is the trigger (no second clock reading, which could land on the next
+   * millisecond and put ttfc ahead of the duration).
+   */
+  constructor(triggeredAtEpochMs: number | undefined) {
     // Align the trigger's wall-clock timestamp with the monotonic clock once.
-    this.#triggeredAt = this.#startedAt - Math.max(0, Date.now() - triggeredAtEpochMs);
+    this.#triggeredAt =
+      triggeredAtEpochMs === undefined
+        ? this.#startedAt
+        : this.#startedAt - Math.max(0, Date.now() - triggeredAtEpochMs);
   }
 
   chunk(length: number): void {

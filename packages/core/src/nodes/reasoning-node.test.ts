@@ -1,5 +1,5 @@
 import { firstValueFrom, filter, take, toArray } from "rxjs";
-import { describe, expect, it } from "vitest";
+import { describe, expect, it, vi } from "vitest";
 import { Bridge } from "../bridge.js";
 import { Bus } from "../bus.js";
 import {
@@ -76,6 +76,22 @@ describe("ReasoningNode", () => {
       expect(done.ttfcMs).toBeGreaterThanOrEqual(0);
       expect(done.durationMs).toBeGreaterThanOrEqual(done.ttfcMs!);
       expect(done.inputTokens).toBeUndefined(); // the script reported no usage
+    });
+
+    it("without a trigger, times the first chunk from the generation's start, not from a second clock reading", async () => {
+      // Two Date.now() readings a millisecond apart once put ttfc 1 ms ahead of the duration.
+      let now = 1_000_000;
+      const clock = vi.spyOn(Date, "now").mockImplementation(() => now++);
+      try {
+        const node = new ScriptNode(async function* () {
+          yield "Hello";
+        });
+        const done = (await collect(node.generate())).at(-1) as AgentGenerationComplete;
+        expect(done.ttfcMs).toBeLessThanOrEqual(done.durationMs!);
+        expect(done.ttfcMs).toBeLessThan(1);
+      } finally {
+        clock.mockRestore();
+      }
     });
 
     it("never yields empty or whitespace-only chunks, and keeps their whitespace for the next chunk", async () => {

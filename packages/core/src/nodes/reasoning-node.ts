@@ -394,7 +394,7 @@ export abstract class ReasoningNode<Y extends object | string = object | string>
     return {
       open: () => {
         signal = ctx?.signal ?? NEVER_ABORTED;
-        timer = new GenerationTimer(message?.timestamp ?? Date.now());
+        timer = new GenerationTimer(message?.timestamp);
         const parent = traceParentOfNode(this);
         const traceParent = parentContext(parent?.traceContext);
         span = tracer.startSpan(
