@@ -329,7 +329,7 @@ async function measureSideBySide(
 /** A capacity search takes minutes: say where it is. */
 function progress(side: Side, workers: number, point: Point): void {
   process.stderr.write(
-    `  call-mix: ${side}, ${workers} process(es), ${point.calls} calls: p99 ${point.p99Ms.toFixed(2)} ms, timers ${point.lateP50Ms.toFixed(1)} ms late (median), ${point.cpuPercent.toFixed(0)}% CPU (callers ${point.callersCpuPercent.toFixed(0)}%), ${point.errors} errors\n`,
+    `  call-mix: ${side}, ${workers} process(es), ${point.calls} calls: p99 ${point.p99Ms.toFixed(2)} ms, timers ${point.lateP50Ms.toFixed(1)} ms late (median), ${point.cpuPercent.toFixed(0)}% CPU, ${point.turns} turns at ${point.cpuPerTurnMs.toFixed(2)} ms (callers ${point.callersCpuPercent.toFixed(0)}%), ${point.errors} errors\n`,
   );
 }
 
@@ -583,11 +583,11 @@ export const callMix: Workload = {
           points
             .map(
               (p) =>
-                `${p.calls}→${p.p99Ms.toFixed(1)} ms, timers ${p.lateP50Ms.toFixed(1)} ms late, ${p.cpuPercent.toFixed(0)}% CPU${p.samples > 1 ? ` (median of ${p.samples})` : ""}${p.errors > 0 ? ` (${p.errors} errors)` : ""}`,
+                `${p.calls}→${p.p99Ms.toFixed(1)} ms, timers ${p.lateP50Ms.toFixed(1)} ms late, ${p.cpuPercent.toFixed(0)}% CPU, ${p.cpuPerTurnMs.toFixed(2)} ms a turn${p.samples > 1 ? ` (median of ${p.samples})` : ""}${p.errors > 0 ? ` (${p.errors} errors)` : ""}`,
             )
             .join(", ");
         notes.push(
-          `${label}, framework by load (p99 yield→caller, median pacing-timer lateness, server CPU in % of one core): ${describe(framework.points)}`,
+          `${label}, framework by load (p99 yield→caller, median pacing-timer lateness, server CPU in % of one core and per turn: one window's % moves with where in the calls' waves of turns it falls): ${describe(framework.points)}`,
         );
         notes.push(`${label}, baseline by load: ${describe(baseline.points)}`);
       }
