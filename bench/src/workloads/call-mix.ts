@@ -63,9 +63,18 @@ const script: Script = async function* (turn, signal) {
 };
 
 /** `baseline-full`: the bare baseline speaking the whole wire protocol (see `BaselineOptions`). */
-type Side = "framework" | "baseline" | "baseline-full";
+export type Side = "framework" | "baseline" | "baseline-full";
 
-interface Plan {
+/**
+ * A server to start: a side, served by this build's `call-mix` module or by another build's
+ * (`module`: a path to another checkout's `bench/dist/workloads/call-mix.js`, for an A/B).
+ */
+export interface ServerSpec {
+  side: Side;
+  module?: string;
+}
+
+export interface Plan {
   /** From the callers' connecting to the (first) measured window. */
   warmMs: number;
   measureMs: number;
@@ -81,7 +90,7 @@ function windowStartsOf(plan: Plan): number[] {
   return [plan.warmMs, ...(plan.laterWindowsAtMs ?? [])];
 }
 
-interface Point {
+export interface Point {
   calls: number;
   connected: number;
   p99Ms: number;
@@ -157,13 +166,20 @@ interface Rig {
 
 const execArgv = process.execArgv.filter((arg) => arg !== "--expose-gc");
 
-/** Starts a server (a cluster when `workers` > 1), pinned to `cpu` when given and possible. */
-async function startServer(side: Side, workers: number, cpu?: number): Promise<Server> {
-  const child = fork(
-    siblingModule(import.meta.url, "call-mix"),
-    ["--serve", side, String(workers)],
-    { execArgv, stdio: ["ignore", "inherit", "inherit", "ipc"] },
-  );
+/**
+ * Starts a server (a cluster when `workers` > 1), pinned to `cpu` when given and possible; from
+ * `module` when given (another build's `call-mix.js`), else from this build's.
+ */
+async function startServer(
+  side: Side,
+  workers: number,
+  cpu?: number,
+  module = siblingModule(import.meta.url, "call-mix"),
+): Promise<Server> {
+  const child = fork(module, ["--serve", side, String(workers)], {
+    execArgv,
+    stdio: ["ignore", "inherit", "inherit", "ipc"],
+  });
   const pinned = cpu !== undefined && pin(child.pid, cpu);
   try {
     const { url } = await reply<FromServer, "listening">(child, "listening", {
@@ -302,20 +318,21 @@ function pin(pid: number | undefined, cpu: number): boolean {
 
 /**
  * CPU per turn of several servers serving the same call mix at the same time, one single-process
- * server per side, all pinned to CPU 0 and their callers to CPU 1: what the box does at any moment
+ * server per spec, all pinned to CPU 0 and their callers to CPU 1: what the box does at any moment
  * (a neighbour's load, the clock) it does to every side alike, so their ratio holds still where
  * one side's run after the other's moved ±20%. Rounds rotate the order the sides start in.
+ * `bench/src/ab.ts` runs it on two builds of the framework.
  */
-async function measureSideBySide(
-  sides: readonly Side[],
+export async function measureSideBySide(
+  specs: readonly ServerSpec[],
   calls: number,
   plan: Plan,
   round: number,
 ): Promise<{ windows: Point[][]; pinned: boolean }> {
-  const order = sides.map((_, i) => (i + round) % sides.length);
+  const order = specs.map((_, i) => (i + round) % specs.length);
   const servers: Server[] = [];
   try {
-    for (const i of order) servers[i] = await startServer(sides[i]!, 1, 0);
+    for (const i of order) servers[i] = await startServer(specs[i]!.side, 1, 0, specs[i]!.module);
     const rigs = servers.map((server) => ({ server, callers: startCallers(server) }));
     return {
       windows: await run(rigs, calls, plan),
@@ -485,7 +502,12 @@ export const callMix: Workload = {
     const byWindow: Point[][][] = [];
     let pinned = true;
     for (let round = 0; round < rounds; round++) {
-      const result = await measureSideBySide(sides, fixedLoad, steady, round);
+      const result = await measureSideBySide(
+        sides.map((side) => ({ side })),
+        fixedLoad,
+        steady,
+        round,
+      );
       result.windows.forEach((points, w) => (byWindow[w] ??= []).push(points));
       pinned &&= result.pinned;
       // The framework's: the invariant is about it (each window counts every error since the start).
