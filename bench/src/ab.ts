@@ -15,9 +15,14 @@ import { existsSync } from "node:fs";
 import { resolve } from "node:path";
 import { parseArgs } from "node:util";
 import { median } from "./lib/stats.js";
-import { measureSideBySide, type ServerSpec, type Side } from "./workloads/call-mix.js";
-
-const SIDES: readonly Side[] = ["framework", "baseline", "baseline-full"];
+import {
+  measureSideBySide,
+  QUICK_CALLS,
+  QUICK_PLAN,
+  SIDES,
+  type ServerSpec,
+  type Side,
+} from "./workloads/call-mix.js";
 
 function fail(message: string): never {
   process.stderr.write(`bench:ab: ${message}\n`);
@@ -53,8 +58,9 @@ function parseCommandLine() {
 
 const { values, positionals } = parseCommandLine();
 
-const side = values.side as Side;
-if (!SIDES.includes(side)) fail(`--side must be one of ${SIDES.join(", ")}, not "${values.side}"`);
+const isSide = (text: string): text is Side => (SIDES as readonly string[]).includes(text);
+const side = values.side;
+if (!isSide(side)) fail(`--side must be one of ${SIDES.join(", ")}, not "${side}"`);
 if (positionals.length < 2) {
   fail("name two checkouts or more (repository roots with a built bench), the reference first");
 }
@@ -64,9 +70,9 @@ const specs: ServerSpec[] = positionals.map((checkout) => {
   return { side, module };
 });
 const rounds = values.quick ? 1 : positive("rounds", values.rounds, true);
-const calls = values.quick ? 50 : positive("calls", values.calls, true);
+const calls = values.quick ? QUICK_CALLS : positive("calls", values.calls, true);
 const plan = values.quick
-  ? { warmMs: 2_000, measureMs: 3_000 }
+  ? QUICK_PLAN
   : {
       warmMs: positive("warm", values.warm) * 1000,
       measureMs: positive("measure", values.measure) * 1000,

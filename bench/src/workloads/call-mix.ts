@@ -63,7 +63,8 @@ const script: Script = async function* (turn, signal) {
 };
 
 /** `baseline-full`: the bare baseline speaking the whole wire protocol (see `BaselineOptions`). */
-export type Side = "framework" | "baseline" | "baseline-full";
+export const SIDES = ["framework", "baseline", "baseline-full"] as const;
+export type Side = (typeof SIDES)[number];
 
 /**
  * A server to start: a side, served by this build's `call-mix` module or by another build's
@@ -84,6 +85,10 @@ export interface Plan {
    */
   laterWindowsAtMs?: readonly number[];
 }
+
+/** `--quick` (CI): one short window at a small load; that the workload runs, not a measurement. */
+export const QUICK_PLAN: Plan = { warmMs: 2_000, measureMs: 3_000 };
+export const QUICK_CALLS = 50;
 
 /** When each of a plan's windows opens, counted from the callers' connecting. */
 function windowStartsOf(plan: Plan): number[] {
@@ -477,14 +482,12 @@ async function capacities(
 export const callMix: Workload = {
   name: "call-mix",
   async run({ quick }: RunOptions): Promise<WorkloadResult> {
-    const plan: Plan = quick
-      ? { warmMs: 2_000, measureMs: 3_000 }
-      : { warmMs: 4_000, measureMs: 6_000 };
+    const plan: Plan = quick ? QUICK_PLAN : { warmMs: 4_000, measureMs: 6_000 };
     const workers = 2;
     const notes: string[] = [];
     const metrics: Metric[] = [];
     let errors = 0;
-    const fixedLoad = quick ? 50 : 250;
+    const fixedLoad = quick ? QUICK_CALLS : 250;
     // CPU per turn at one fixed load, in steady state: the first seconds of a server are mostly
     // the JIT compiling it (the more code, the more), which says nothing about what a turn costs.
     // At 250 calls a per-turn function (a trigger, a generation's start) runs ~60 times a second,
@@ -497,7 +500,7 @@ export const callMix: Workload = {
       ? plan
       : { warmMs: 15_000, measureMs: 10_000, laterWindowsAtMs: [STEADY_AT_MS] };
     const rounds = quick ? 1 : 5;
-    const sides = ["framework", "baseline", "baseline-full"] as const;
+    const sides = SIDES;
     /** Per window, per round: the sides' points. */
     const byWindow: Point[][][] = [];
     let pinned = true;
