@@ -64,9 +64,10 @@ if (!isSide(side)) fail(`--side must be one of ${SIDES.join(", ")}, not "${side}
 if (positionals.length < 2) {
   fail("name two checkouts or more (repository roots with a built bench), the reference first");
 }
-const specs: ServerSpec[] = positionals.map((checkout) => {
+const checkouts = positionals.map((checkout) => resolve(checkout));
+const specs: ServerSpec[] = checkouts.map((checkout) => {
   const module = resolve(checkout, "bench/dist/workloads/call-mix.js");
-  if (!existsSync(module)) fail(`no ${module}: run \`pnpm build\` in ${resolve(checkout)} first`);
+  if (!existsSync(module)) fail(`no ${module}: run \`pnpm build\` in ${checkout} first`);
   return { side, module };
 });
 const rounds = values.quick ? 1 : positive("rounds", values.rounds, true);
@@ -99,8 +100,8 @@ for (let round = 0; round < rounds; round++) {
     `round ${round + 1}${pinned ? "" : " (not pinned: no taskset or one CPU)"}: ${cells.join(" | ")}; reference ÷ others ${ratios.join(", ")}\n`,
   );
 }
-positionals.forEach((checkout, i) => {
-  const line = `${resolve(checkout)}: median ${median(perTurn[i]!).toFixed(3)} ms a turn`;
+checkouts.forEach((checkout, i) => {
+  const line = `${checkout}: median ${median(perTurn[i]!).toFixed(3)} ms a turn`;
   if (i === 0) {
     process.stdout.write(`${line} (reference)\n`);
     return;
