@@ -13,7 +13,7 @@ import {
 import { withTimeout } from "../lib/async.js";
 import { siblingModule } from "../lib/module-file.js";
 import type { Metric, RunOptions, Workload, WorkloadResult } from "../lib/result.js";
-import { cpuNow, ms, now } from "../lib/stats.js";
+import { cpuNow, median, ms, now } from "../lib/stats.js";
 import type { FromCallers, ToCallers } from "./call-mix-clients.js";
 
 /** The agent answers 30–80 tokens at 50 tokens/s; each token carries the time it was yielded. */
@@ -35,6 +35,13 @@ const CAPACITY_WARM_MS = 30_000;
  * read anywhere from 1,070 to 1,300 turns at one load.
  */
 const CAPACITY_PLAN: Plan = { warmMs: 10_000, measureMs: 10_000 };
+/**
+ * How many times the single process's capacity is searched for; each side's figure is the median.
+ * One search's figure for bare moved from 1,000 to 1,500 calls between runs (the framework's from
+ * 875 to 938): the VM's pace drifts over the minutes a search takes, and a few samples near the
+ * knee decide it. Two workers are searched once: the callers, sharing the CPUs, set that limit.
+ */
+const CAPACITY_SEARCHES = 3;
 /** When CPU per turn is read in steady state: after the JIT has optimized the per-turn code. */
 const STEADY_AT_MS = 45_000;
 
@@ -584,37 +591,46 @@ export const callMix: Workload = {
       "bare speaking the whole protocol: every frame of a generation carries its generation_id, and a generation_complete with its totals and metrics ends it — what the framework sends",
     );
     if (!quick) {
-      for (const [label, count] of [
-        ["1 process", 1],
-        [`${workers} workers`, workers],
+      const describe = (points: (Point & { samples: number })[]) =>
+        points
+          .map(
+            (p) =>
+              `${p.calls}→${p.p99Ms.toFixed(1)} ms, timers ${p.lateP50Ms.toFixed(1)} ms late, ${p.cpuPercent.toFixed(0)}% CPU, ${p.cpuPerTurnMs.toFixed(2)} ms a turn${p.samples > 1 ? ` (median of ${p.samples})` : ""}${p.errors > 0 ? ` (${p.errors} errors)` : ""}`,
+          )
+          .join(", ");
+      for (const [label, count, repeats] of [
+        ["1 process", 1, CAPACITY_SEARCHES],
+        [`${workers} workers`, workers, 1],
       ] as const) {
-        const [framework, baseline] = (await capacities(
-          ["framework", "baseline"],
-          count,
-          CAPACITY_PLAN,
-          250,
-          4_000,
-        )) as [CapacitySearch, CapacitySearch];
-        errors += framework.points.filter((p) => p.errors > 0 && p.calls <= framework.calls).length;
+        const searches: [CapacitySearch, CapacitySearch][] = [];
+        for (let i = 0; i < repeats; i++) {
+          const [framework, baseline] = (await capacities(
+            ["framework", "baseline"],
+            count,
+            CAPACITY_PLAN,
+            250,
+            4_000,
+          )) as [CapacitySearch, CapacitySearch];
+          searches.push([framework, baseline]);
+          errors += framework.points.filter(
+            (p) => p.errors > 0 && p.calls <= framework.calls,
+          ).length;
+          const which = repeats > 1 ? `, search ${i + 1} of ${repeats}` : "";
+          notes.push(
+            `${label}${which}: framework ${framework.calls} / bare ${baseline.calls} calls; framework by load (p99 yield→caller, median pacing-timer lateness, server CPU in % of one core and per turn: one window's % moves with where in the calls' waves of turns it falls): ${describe(framework.points)}`,
+          );
+          notes.push(`${label}${which}, baseline by load: ${describe(baseline.points)}`);
+        }
+        const value = median(searches.map(([framework]) => framework.calls));
+        const baseline = median(searches.map(([, bare]) => bare.calls));
         metrics.push({
-          name: `calls served (p99 ≤ ${TARGET_P99_MS} ms, pace kept), ${label}`,
+          name: `calls served (p99 ≤ ${TARGET_P99_MS} ms, pace kept), ${label}${repeats > 1 ? `, median of ${repeats} searches` : ""}`,
           unit: "calls",
-          value: framework.calls,
-          baseline: baseline.calls,
+          value,
+          baseline,
           better: "higher",
-          target: { op: ">=", value: Math.round(baseline.calls * 0.8) },
+          target: { op: ">=", value: Math.round(baseline * 0.8) },
         });
-        const describe = (points: (Point & { samples: number })[]) =>
-          points
-            .map(
-              (p) =>
-                `${p.calls}→${p.p99Ms.toFixed(1)} ms, timers ${p.lateP50Ms.toFixed(1)} ms late, ${p.cpuPercent.toFixed(0)}% CPU, ${p.cpuPerTurnMs.toFixed(2)} ms a turn${p.samples > 1 ? ` (median of ${p.samples})` : ""}${p.errors > 0 ? ` (${p.errors} errors)` : ""}`,
-            )
-            .join(", ");
-        notes.push(
-          `${label}, framework by load (p99 yield→caller, median pacing-timer lateness, server CPU in % of one core and per turn: one window's % moves with where in the calls' waves of turns it falls): ${describe(framework.points)}`,
-        );
-        notes.push(`${label}, baseline by load: ${describe(baseline.points)}`);
       }
       notes.push(
         `capacity is the most calls a server serves with no error, its p99 yield→caller ≤ ${TARGET_P99_MS} ms and its pace kept: the median of its pacing timers wakes ≤ ${MAX_LATE_P50_MS} ms late (the p99 alone does not see a saturated server: its timers fire late and its answers slow down, but each chunk leaves quickly once yielded). One server per side, warmed ${CAPACITY_WARM_MS / 1000} s at the first load, the two sides' searches in step (one load of each in turn); fresh callers per load, measured ${CAPACITY_PLAN.warmMs / 1000}–${(CAPACITY_PLAN.warmMs + CAPACITY_PLAN.measureMs) / 1000} s after they connected; doubling from 250, then up to three bisections (to a 62-call step); a load within 80% of either bound is measured three times and its median decides`,
