@@ -29,7 +29,7 @@ const selected = workloadNames.filter((name) => only === undefined || only.inclu
 /**
  * How long a workload may run before it counts as hung: call-mix reads CPU 45 s into five runs
  * and searches capacity 8 ways (a side's single process three times, its two workers once; each
- * load ~25 s, one near the limit measured three times; ~45 minutes), interrupt runs 2,000 paced
+ * load ~25 s, one near the limit measured three times; ~50 minutes), interrupt runs 2,000 paced
  * cycles a side.
  */
 const childTimeoutMs = (name: string) =>

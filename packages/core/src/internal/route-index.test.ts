@@ -115,3 +115,77 @@ describe("routing by event type", () => {
     expect(order).toEqual(["first", "any", "last"]);
   });
 });
+
+/**
+ * Several bridges on one bus: a bridge with no route for a type when the type was first seen
+ * still gets it once a route or rule for it appears, and a bridge that overrides `deliver` gets
+ * every type. What any cache of "which bridges a type concerns" at the bus must keep true
+ * (Round 11 in BENCHMARKS.md measured one, and did not keep it).
+ */
+describe("routing by event type across bridges", () => {
+  async function busOf(...bridges: Bridge[]): Promise<Bus> {
+    const bus = new Bus();
+    for (const bridge of bridges) bus.registerBridge(bridge.nodeId, bridge);
+    await bus.start();
+    return bus;
+  }
+
+  it("a bridge a type did not concern gets its next events once a route for it is added", async () => {
+    const speaker = new Bridge("speaker");
+    const listener = new Bridge("listener");
+    const heard: string[] = [];
+    speaker.on(AgentResponse).map(() => undefined);
+    const bus = await busOf(speaker, listener);
+    await send(bus, new AgentResponse({ content: "a" }));
+    listener.on(AgentResponse).map((m) => heard.push(m.event.content));
+    await send(bus, new AgentResponse({ content: "b" }));
+    expect(heard).toEqual(["b"]);
+  });
+
+  it("an interrupt rule added on a bridge the type did not concern takes effect", async () => {
+    const other = new Bridge("other");
+    const agent = new Bridge("agent");
+    other.on(UserStartedSpeaking).map(() => undefined);
+    const route = agent.on(UserStoppedSpeaking);
+    const bus = await busOf(other, agent);
+    await send(bus, new UserStartedSpeaking());
+    const interrupted: string[] = [];
+    route
+      .interruptOn(UserStartedSpeaking, () => void interrupted.push("handler"))
+      .stream(async function* (_m, ctx) {
+        yield "one";
+        await new Promise((resolve) => ctx.signal.addEventListener("abort", resolve));
+      });
+    await send(bus, new UserStoppedSpeaking());
+    await send(bus, new UserStartedSpeaking());
+    await bus.close();
+    expect(interrupted).toEqual(["handler"]);
+  });
+
+  it("a bridge registered after a type was seen gets that type", async () => {
+    const first = new Bridge("first");
+    first.on(AgentResponse).map(() => undefined);
+    const bus = await busOf(first);
+    await send(bus, new AgentResponse({ content: "a" }));
+    const late = new Bridge("late");
+    const heard: string[] = [];
+    late.on(AgentResponse).map((m) => heard.push(m.event.content));
+    bus.registerBridge("late", late);
+    await send(bus, new AgentResponse({ content: "b" }));
+    expect(heard).toEqual(["b"]);
+  });
+
+  it("a bridge that overrides deliver hears every type, routes or not", async () => {
+    const heard: string[] = [];
+    class Tap extends Bridge {
+      override deliver(message: Message, seq: number): void {
+        heard.push(message.event.constructor.name);
+        super.deliver(message, seq);
+      }
+    }
+    const bus = await busOf(new Bridge("agent"), new Tap("tap"));
+    await send(bus, new AgentResponse({ content: "a" }));
+    await send(bus, new UserStoppedSpeaking());
+    expect(heard).toEqual(["AgentResponse", "UserStoppedSpeaking"]);
+  });
+});
