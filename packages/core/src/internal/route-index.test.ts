@@ -10,14 +10,36 @@ import { Message } from "../message.js";
  * prototype). What it remembers must never change what routing does: these are the ways the
  * answer for a prototype can change after it was first remembered.
  */
-async function busWith(bridge: Bridge): Promise<Bus> {
+async function busOf(...bridges: Bridge[]): Promise<Bus> {
   const bus = new Bus();
-  bus.registerBridge(bridge.nodeId, bridge);
+  for (const bridge of bridges) bus.registerBridge(bridge.nodeId, bridge);
   await bus.start();
   return bus;
 }
 
 const send = (bus: Bus, event: object) => bus.broadcast(new Message({ source: "user", event }));
+
+/**
+ * Gives `route` (whose bridge has seen `UserStartedSpeaking` already) an interrupt rule for it and
+ * a generation that waits to be cut off, starts the generation, speaks over it and closes the bus.
+ * @returns what the interrupt handler recorded: `["handler"]` if the rule took effect.
+ */
+async function interruptAfterRuleAdded(
+  bus: Bus,
+  route: ReturnType<Bridge["on"]>,
+): Promise<string[]> {
+  const interrupted: string[] = [];
+  route
+    .interruptOn(UserStartedSpeaking, () => void interrupted.push("handler"))
+    .stream(async function* (_m, ctx) {
+      yield "one";
+      await new Promise((resolve) => ctx.signal.addEventListener("abort", resolve));
+    });
+  await send(bus, new UserStoppedSpeaking());
+  await send(bus, new UserStartedSpeaking());
+  await bus.close();
+  return interrupted;
+}
 
 describe("routing by event type", () => {
   it("a route added after an event type was seen gets that type's next events", async () => {
@@ -25,7 +47,7 @@ describe("routing by event type", () => {
     const first: string[] = [];
     const second: string[] = [];
     bridge.on(AgentResponse).map((m) => first.push(m.event.content));
-    const bus = await busWith(bridge);
+    const bus = await busOf(bridge);
     await send(bus, new AgentResponse({ content: "a" }));
     bridge.on(AgentResponse).map((m) => second.push(m.event.content));
     await send(bus, new AgentResponse({ content: "b" }));
@@ -35,21 +57,11 @@ describe("routing by event type", () => {
 
   it("an interrupt rule added after its event type was seen takes effect", async () => {
     const bridge = new Bridge("agent");
-    const interrupted: string[] = [];
     const route = bridge.on(UserStoppedSpeaking);
-    const bus = await busWith(bridge);
+    const bus = await busOf(bridge);
     // UserStartedSpeaking is seen (and remembered as controlling nothing) before the rule exists.
     await send(bus, new UserStartedSpeaking());
-    route
-      .interruptOn(UserStartedSpeaking, () => void interrupted.push("handler"))
-      .stream(async function* (_m, ctx) {
-        yield "one";
-        await new Promise((resolve) => ctx.signal.addEventListener("abort", resolve));
-      });
-    await send(bus, new UserStoppedSpeaking());
-    await send(bus, new UserStartedSpeaking());
-    await bus.close();
-    expect(interrupted).toEqual(["handler"]);
+    expect(await interruptAfterRuleAdded(bus, route)).toEqual(["handler"]);
   });
 
   it("an alias registered after its class was seen is matched from then on", async () => {
@@ -62,7 +74,7 @@ describe("routing by event type", () => {
     const bridge = new Bridge("agent");
     const seen: number[] = [];
     bridge.on("test.late_event").map((m) => seen.push((m.event as LateEvent).n));
-    const bus = await busWith(bridge);
+    const bus = await busOf(bridge);
     await send(bus, new LateEvent(1));
     registerEvent("test.late_event", LateEvent);
     await send(bus, new LateEvent(2));
@@ -75,7 +87,7 @@ describe("routing by event type", () => {
     const bridge = new Bridge("agent");
     const seen: unknown[] = [];
     bridge.on("test.tagged").map((m) => seen.push(m.event));
-    const bus = await busWith(bridge);
+    const bus = await busOf(bridge);
     // A plain object that says it is a Tagged: its alias is Tagged's, not its prototype's.
     const impostor = { constructor: Tagged };
     await send(bus, {});
@@ -95,7 +107,7 @@ describe("routing by event type", () => {
     const bridge = new Bridge("agent");
     const seen: unknown[] = [];
     bridge.on(Ping).map((m) => seen.push(m.event));
-    const bus = await busWith(bridge);
+    const bus = await busOf(bridge);
     const pong = { kind: "pong" };
     const ping = { kind: "ping" };
     await send(bus, pong);
@@ -110,7 +122,7 @@ describe("routing by event type", () => {
     bridge.on(UserStoppedSpeaking).map(() => order.push("other type"));
     bridge.on("*").map(() => order.push("any"));
     bridge.on(AgentResponse).map(() => order.push("last"));
-    const bus = await busWith(bridge);
+    const bus = await busOf(bridge);
     await send(bus, new AgentResponse({ content: "x" }));
     expect(order).toEqual(["first", "any", "last"]);
   });
@@ -123,13 +135,6 @@ describe("routing by event type", () => {
  * (Round 11 in BENCHMARKS.md measured one, and did not keep it).
  */
 describe("routing by event type across bridges", () => {
-  async function busOf(...bridges: Bridge[]): Promise<Bus> {
-    const bus = new Bus();
-    for (const bridge of bridges) bus.registerBridge(bridge.nodeId, bridge);
-    await bus.start();
-    return bus;
-  }
-
   it("a bridge a type did not concern gets its next events once a route for it is added", async () => {
     const speaker = new Bridge("speaker");
     const listener = new Bridge("listener");
@@ -149,17 +154,7 @@ describe("routing by event type across bridges", () => {
     const route = agent.on(UserStoppedSpeaking);
     const bus = await busOf(other, agent);
     await send(bus, new UserStartedSpeaking());
-    const interrupted: string[] = [];
-    route
-      .interruptOn(UserStartedSpeaking, () => void interrupted.push("handler"))
-      .stream(async function* (_m, ctx) {
-        yield "one";
-        await new Promise((resolve) => ctx.signal.addEventListener("abort", resolve));
-      });
-    await send(bus, new UserStoppedSpeaking());
-    await send(bus, new UserStartedSpeaking());
-    await bus.close();
-    expect(interrupted).toEqual(["handler"]);
+    expect(await interruptAfterRuleAdded(bus, route)).toEqual(["handler"]);
   });
 
   it("a bridge registered after a type was seen gets that type", async () => {
